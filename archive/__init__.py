@@ -1,0 +1,1 @@
+"""The digital archive: EEP packages, the four checks, intake, catalogue, export."""

@@ -1,0 +1,1 @@
+"""Official documents: drafting, workflow, numbering, seals, distribution, incoming handling, exchange."""

@@ -1,0 +1,1 @@
+"""象山 OA application shell: settings, database, organisation, accounts, audit, notifications, CLI."""
