@@ -1,0 +1,60 @@
+/**
+ * Typed calls of the foundation API (auth, me, units, people, audit, workbench).
+ *
+ * Each function is one endpoint; pages call these, never `fetch`, so the paths
+ * and shapes live in one place to compare with the server's OpenAPI document.
+ */
+import { api, type ApiClient } from "./api";
+import type {
+  AuditEntry,
+  AuditQuery,
+  ChainVerdict,
+  Me,
+  NewOffice,
+  NewPerson,
+  NewUnit,
+  Office,
+  Page,
+  Person,
+  PersonChanges,
+  Role,
+  Unit,
+  UnitChanges,
+  UnitKind,
+  WorkbenchCounts,
+} from "./types";
+
+export interface PeopleQuery {
+  unit_id?: number | null;
+  q?: string;
+  page: number;
+  page_size: number;
+}
+
+export function createEndpoints(client: ApiClient) {
+  return {
+    login: (username: string, password: string) => client.post<Me>("/api/auth/login", { username, password }),
+    logout: () => client.post<void>("/api/auth/logout"),
+    me: () => client.get<Me>("/api/me"),
+
+    listUnits: (filter: { kind?: UnitKind | ""; q?: string } = {}) => client.get<Page<Unit>>("/api/units", filter),
+    createUnit: (unit: NewUnit) => client.post<Unit>("/api/units", unit),
+    updateUnit: (id: number, changes: UnitChanges) => client.patch<Unit>(`/api/units/${id}`, changes),
+    createOffice: (unitId: number, office: NewOffice) => client.post<Office>(`/api/units/${unitId}/offices`, office),
+
+    listPeople: (query: PeopleQuery) => client.get<Page<Person>>("/api/people", { ...query }),
+    createPerson: (person: NewPerson) => client.post<Person>("/api/people", person),
+    updatePerson: (id: number, changes: PersonChanges) => client.patch<Person>(`/api/people/${id}`, changes),
+    setRoles: (id: number, roles: Role[]) => client.put<Person>(`/api/people/${id}/roles`, { roles }),
+    unlockPerson: (id: number) => client.post<Person>(`/api/people/${id}/unlock`),
+
+    searchAudit: (query: AuditQuery) => client.get<Page<AuditEntry>>("/api/audit", { ...query }),
+    verifyAuditChain: () => client.get<ChainVerdict>("/api/audit/verify"),
+
+    workbenchCounts: () => client.get<WorkbenchCounts>("/api/workbench/counts"),
+  };
+}
+
+export type Endpoints = ReturnType<typeof createEndpoints>;
+
+export const endpoints: Endpoints = createEndpoints(api);
