@@ -257,11 +257,14 @@ def _parse_attachment(element: etree._Element) -> Attachment:
 
 def envelope_from_tree(root: etree._Element) -> Envelope:
     """The envelope held by a tree that already passed `validate_message` (no checks repeated here)."""
+    header = parse_header(root)
+    if header.kind is not MessageKind.DOCUMENT:
+        raise SchemaViolation("公文信封的 kind 必须是 document")
     body = child(root, "正文")
     attachments = child(root, "附件列表")
     seal = child(root, "印章")
     return Envelope(
-        header=parse_header(root),
+        header=header,
         document=_parse_document(root),
         body=tuple(
             BodyBlock(int(block.get("级别", "0")), block.text or "")

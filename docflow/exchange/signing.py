@@ -188,9 +188,10 @@ def read_protected_header(signature: str | None) -> dict[str, str]:
     return {str(name): str(value) for name, value in header.items()}
 
 
-def verify_message(body: bytes, signature: str, key: PublicNodeKey) -> None:
-    """Verify a detached JWS over `body` with `key`; raise BadSignature on any failure."""
+def verify_message(body: bytes, signature: str | None, key: PublicNodeKey) -> None:
+    """Verify a detached JWS over `body` with `key`; raise MissingSignature or BadSignature on failure."""
     read_protected_header(signature)
+    assert signature is not None  # refused above; the assert only narrows the type
     header, _empty, encoded_signature = signature.strip().split(".")
     token = f"{header}.{b64url(body)}.{encoded_signature}"
     try:
