@@ -50,7 +50,8 @@ def backoff_delay(failed_attempts: int, policy: RetryPolicy, random: Callable[[]
         return None
     exponent = failed_attempts - 1
     # Compare exponents rather than computing factor**n blindly: a long outage must not overflow the float.
-    steps_to_cap = math.inf if policy.factor == 1 else math.log(policy.cap_seconds / policy.base_seconds, policy.factor)
+    ratio = policy.cap_seconds / policy.base_seconds
+    steps_to_cap = math.inf if policy.factor == 1 else math.log(ratio, policy.factor)
     delay = policy.cap_seconds
     if exponent <= steps_to_cap:
         delay = min(policy.cap_seconds, policy.base_seconds * policy.factor**exponent)
