@@ -56,8 +56,11 @@ def bag_info(batch: ExportBatch, payload_bytes: int, payload_files: int) -> byte
     fields = [
         ("Source-Organization", batch.transferring_unit.name),
         ("External-Identifier", batch.identifier),
-        ("External-Description", f"全宗 {batch.fonds_code} {batch.fonds_name} {batch.year} 年度移交："
-                                 f"{batch.item_count} 件 DA/T 48-2009 电子文件封装包及移交清单"),
+        (
+            "External-Description",
+            f"全宗 {batch.fonds_code} {batch.fonds_name} {batch.year} 年度移交："
+            f"{batch.item_count} 件 DA/T 48-2009 电子文件封装包及移交清单",
+        ),
         ("Internal-Sender-Identifier", f"{batch.fonds_code}-{batch.year}"),
         ("Contact-Name", batch.receiving_archives.name),
         ("Bagging-Date", created.date().isoformat()),
