@@ -22,11 +22,10 @@ from docflow.exchange.namespaces import (
     schema_path,
 )
 
-# A DOCTYPE can only appear in the prolog, i.e. before the first element. The prolog may hold an XML
-# declaration, comments, processing instructions and whitespace; we scan it without a parser.
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:\x80-\xff]")
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+# A DOCTYPE can only appear in the prolog: after the XML declaration, comments, processing instructions and
+# whitespace, before the root element. Walking exactly that grammar finds it without a parser, even when a
+# comment holds text that looks like an element.
+_PROLOG_WHITESPACE = b" \t\r\n"
 _DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]+)[\"']")
 
 
@@ -44,11 +43,21 @@ def _untrusted_parser() -> etree.XMLParser:
 
 
 def refuse_dtd(data: bytes) -> None:
-    """Raise ForbiddenDtd if the bytes declare a DOCTYPE or an entity anywhere before the root element."""
-    first_element = _FIRST_ELEMENT.search(data)
-    prolog = data if first_element is None else data[: first_element.start()]
-    if _DOCTYPE.search(prolog) or _ENTITY_DECLARATION.search(prolog):
-        raise ForbiddenDtd("消息含有 DOCTYPE 或实体声明，交换协议不允许（防止 XXE 与实体膨胀攻击）")
+    """Raise ForbiddenDtd if the prolog (everything before the root element) holds a DOCTYPE."""
+    position = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while position < len(data):
+        if data[position] in _PROLOG_WHITESPACE:
+            position += 1
+        elif data.startswith(b"<?", position):
+            end = data.find(b"?>", position + 2)
+            position = len(data) if end < 0 else end + 2
+        elif data.startswith(b"<!--", position):
+            end = data.find(b"-->", position + 4)
+            position = len(data) if end < 0 else end + 3
+        elif data[position : position + 9].upper() == b"<!DOCTYPE":
+            raise ForbiddenDtd("消息含有 DOCTYPE 或实体声明，交换协议不允许（防止 XXE 与实体膨胀攻击）")
+        else:
+            return  # the root element (or garbage, which the parser reports as malformed)
 
 
 def parse_untrusted(data: bytes) -> etree._Element:
