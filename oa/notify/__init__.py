@@ -1,0 +1,1 @@
+"""Notification events: written with the change that causes them, delivered only after commit."""
