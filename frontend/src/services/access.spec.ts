@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { canSee, personPermissions, visibleAreas } from "./access";
+
+describe("canSee", () => {
+  it.each([
+    [["drafter"], "outgoing", true],
+    [["registrar"], "incoming", true],
+    [["drafter"], "archive", false],
+    [["archivist"], "archive", true],
+    [["archivist"], "outgoing", false],
+    [["sysadmin"], "admin.units", true],
+    [["secadmin"], "admin.units", false],
+    [["secadmin"], "admin.people", true],
+    [["auditadmin"], "admin.people", false],
+    [["auditadmin"], "admin.audit", true],
+    [["sysadmin"], "admin.audit", false],
+    [[], "workbench", true],
+  ] as const)("with roles %j the area %s is visible: %s", (roles, area, expected) => {
+    expect(canSee(roles, area)).toBe(expected);
+  });
+});
+
+describe("visibleAreas", () => {
+  it("gives a drafter only the workbench and the two document areas", () => {
+    expect(visibleAreas(["drafter"])).toEqual(["workbench", "outgoing", "incoming"]);
+  });
+
+  it("gives the audit administrator only the workbench and the audit log", () => {
+    expect(visibleAreas(["auditadmin"])).toEqual(["workbench", "admin.audit"]);
+  });
+});
+
+describe("personPermissions", () => {
+  it("lets the system administrator create and edit people but not assign roles", () => {
+    expect(personPermissions(["sysadmin"])).toEqual({ create: true, edit: true, editRoles: false, unlock: false });
+  });
+
+  it("lets the security administrator assign roles and unlock but not edit", () => {
+    expect(personPermissions(["secadmin"])).toEqual({ create: false, edit: false, editRoles: true, unlock: true });
+  });
+});

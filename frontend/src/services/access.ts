@@ -1,0 +1,54 @@
+/**
+ * Who sees which part of the application, as pure data.
+ *
+ * The server enforces every permission; this table only decides which menu
+ * entries and buttons to show, so that people are not offered actions that
+ * would be refused. The three administrators (三员) are kept apart: the system
+ * administrator manages units and people, the security administrator assigns
+ * roles and unlocks accounts, the audit administrator reads the audit log.
+ */
+import type { Role } from "./types";
+
+export type Area =
+  | "workbench"
+  | "outgoing"
+  | "incoming"
+  | "archive"
+  | "admin.units"
+  | "admin.people"
+  | "admin.audit";
+
+const DOCUMENT_ROLES: readonly Role[] = ["drafter", "reviewer", "signer", "registrar"];
+
+const AREA_ROLES: Record<Area, readonly Role[] | "everyone"> = {
+  workbench: "everyone",
+  outgoing: DOCUMENT_ROLES,
+  incoming: DOCUMENT_ROLES,
+  archive: ["archivist"],
+  "admin.units": ["sysadmin"],
+  "admin.people": ["sysadmin", "secadmin"],
+  "admin.audit": ["auditadmin"],
+};
+
+export function canSee(roles: readonly Role[], area: Area): boolean {
+  const allowed = AREA_ROLES[area];
+  return allowed === "everyone" || allowed.some((role) => roles.includes(role));
+}
+
+export function visibleAreas(roles: readonly Role[]): Area[] {
+  return (Object.keys(AREA_ROLES) as Area[]).filter((area) => canSee(roles, area));
+}
+
+/** Actions on a person in the people list, by role. */
+export interface PersonPermissions {
+  create: boolean;
+  edit: boolean;
+  editRoles: boolean;
+  unlock: boolean;
+}
+
+export function personPermissions(roles: readonly Role[]): PersonPermissions {
+  const sysadmin = roles.includes("sysadmin");
+  const secadmin = roles.includes("secadmin");
+  return { create: sysadmin, edit: sysadmin, editRoles: secadmin, unlock: secadmin };
+}
