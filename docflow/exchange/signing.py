@@ -135,6 +135,7 @@ class NodeKey:
             raise InvalidKey("不是有效的 PEM 私钥") from exc
         if not isinstance(private_key, ec.EllipticCurvePrivateKey):
             raise InvalidKey("节点私钥必须是 EC P-256 密钥")
+        _require_p256(private_key)  # before the thumbprint, which assumes 32-byte coordinates
         return cls(kid or thumbprint(private_key.public_key()), private_key)
 
     def to_pem(self) -> bytes:
