@@ -8,7 +8,8 @@ once, in chunks, and
   ``<?`` other than the XML declaration at offset 0, and element names with a namespace prefix (the
   builder writes the EEP namespace as the default namespace). With those gone, every ``<`` in the file
   starts a tag, so tag boundaries found here are exactly the parser's;
-- hashes (SHA-256) the bytes of every 被签名对象 and 电子签名 element, start tag to end tag inclusive,
+- hashes (SHA-256) the bytes of every 被签名对象 and 电子签名 element (and of the signature blocks),
+  start tag to end tag inclusive,
   nested ones too (a 修改型 package carries the original inside), recording byte offsets;
 - diverts the text of every 编码数据 to a payload sink (base64 decoding and hashing, see ``payload.py``)
   and passes everything else, the *skeleton*, on to the XML parser, which stays small whatever the files.
@@ -53,7 +54,9 @@ class Region:
     _hasher: hashlib._Hash | None = field(default=None, repr=False)
 
 
-TRACKED = frozenset({ns.SIGNED_OBJECT, ns.SIGNATURE})
+# 被签名对象 and 电子签名 are what signatures cover; the two blocks are tracked so a 修改型 package can copy
+# the original's signatures byte for byte.
+TRACKED = frozenset({ns.SIGNED_OBJECT, ns.SIGNATURE, ns.SIGNATURE_BLOCK, ns.LOCK_SIGNATURE})
 _TAG = re.compile(rb"<(/?)([^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _PAYLOAD_NAME = ns.ENCODED_DATA.encode()
 MAX_TAG_BYTES = 64 * 1024

@@ -84,7 +84,10 @@ def original_file_entity(root: Element) -> Element | None:
 
 
 def read_documents(root: Element, payloads: list[PayloadDecoder]) -> tuple[DocumentRecord, ...]:
-    payload_index = {id(node): index for index, node in enumerate(root.iter(ns.q(ns.ENCODED_DATA)))}
+    # lxml hands out the same proxy object for a node only while one is alive: keep the list referenced
+    # so the id() lookups below stay valid.
+    payload_nodes = list(root.iter(ns.q(ns.ENCODED_DATA)))
+    payload_index = {id(node): index for index, node in enumerate(payload_nodes)}
     records: list[DocumentRecord] = []
     entity = original_file_entity(root)
     for document in entity.iter(ns.q(ns.DOCUMENT)) if entity is not None else ():

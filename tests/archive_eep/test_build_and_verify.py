@@ -1,0 +1,120 @@
+"""Building packages from a finished document and reading them back."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from archive.eep import namespaces as ns
+from archive.eep.builder import BuildError, build_package
+from archive.eep.model import DocumentRole, PackageDocument
+from archive.eep.signing import PackageSigner
+from archive.eep.verify import package_schema, verify_package
+
+from .conftest import package_input, pdf_bytes, png_bytes
+
+SCHEMA = Path(__file__).resolve().parents[2] / "archive" / "eep" / "schema" / "eep-2009.xsd"
+
+
+def test_built_package_is_valid_against_the_shipped_xsd_when_parsed_whole(
+    make_package: Callable[..., Path],
+) -> None:
+    document = etree.parse(str(make_package()))
+    schema = package_schema()
+    assert schema.validate(document), schema.error_log
+    assert document.getroot().tag == ns.q(ns.PACKAGE)
+
+
+@pytest.mark.skipif(shutil.which("xmllint") is None, reason="xmllint (libxml2-utils) not installed")
+def test_built_package_passes_xmllint_schema_validation_offline(make_package: Callable[..., Path]) -> None:
+    result = subprocess.run(
+        ["xmllint", "--noout", "--nonet", "--schema", str(SCHEMA), str(make_package())],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "validates" in result.stderr
+
+
+def test_verify_accepts_a_fresh_package_and_reads_back_its_metadata(
+    make_package: Callable[..., Path],
+) -> None:
+    report = verify_package(make_package())
+    assert report.ok, report.findings
+    meta = report.metadata
+    assert meta is not None
+    assert meta.package_type == "原始型"
+    assert meta.fields[ns.TITLE] == "象山县人民政府关于做好冬季防火工作的通知"
+    assert meta.fields[ns.DOCUMENT_NUMBER] == "象政发〔2026〕7号"
+    assert meta.recipients[ns.PRIMARY_RECIPIENT] == ("各乡镇人民政府", "县政府各部门")
+    assert [business[ns.BUSINESS_ACTION] for business in meta.business] == ["拟稿", "核稿", "签发", "归档"]
+    assert [document.file_name for document in meta.documents] == ["正文.pdf", "印章.png", "发文稿纸.xml"]
+    main = meta.documents[0]
+    assert main.actual_size == main.declared_size == len(pdf_bytes())
+    assert main.actual_digests["SHA-256"] == hashlib.sha256(pdf_bytes()).hexdigest()
+    assert main.actual_digests["SM3"] == hashlib.new("sm3", pdf_bytes()).hexdigest()
+    assert main.head.startswith(b"%PDF-1.7")
+    assert [outcome.valid for outcome in report.signatures] == [True]
+
+
+def test_build_result_reports_the_digests_written_into_the_package(
+    tmp_path: Path, signer: PackageSigner
+) -> None:
+    out = io.BytesIO()
+    result = build_package(package_input(tmp_path), out, signer)
+    assert result.bytes_written == len(out.getvalue())
+    png = next(digest for digest in result.documents if digest.file_name == "印章.png")
+    assert png.digests["SHA-256"] == hashlib.sha256(png_bytes()).hexdigest()
+    assert f'摘要算法="SM3">{png.digests["SM3"]}<'.encode() in out.getvalue()
+
+
+def test_payload_is_written_as_one_line_of_base64(make_package: Callable[..., Path]) -> None:
+    root = etree.parse(str(make_package())).getroot()
+    payloads = [node.text for node in root.iter(ns.q(ns.ENCODED_DATA))]
+    assert payloads and all("\n" not in text for text in payloads)
+
+
+def test_builder_refuses_a_stream_shorter_than_its_declared_size(
+    tmp_path: Path, signer: PackageSigner
+) -> None:
+    short = PackageDocument(
+        "D-9", DocumentRole.ATTACHED, "附件", "附件.txt", "TXT", io.BytesIO(b"abc"), size=10
+    )
+    with pytest.raises(BuildError, match="实际读到 3 字节"):
+        build_package(package_input(tmp_path, extra=(short,)), io.BytesIO(), signer)
+
+
+def test_verify_accepts_rfc2045_line_wrapped_base64_from_other_producers(
+    make_package: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Line breaks inside 编码数据 change the signed bytes, so only the payload checks are compared."""
+    data = make_package().read_bytes()
+    root = etree.fromstring(data)
+    node = next(root.iter(ns.q(ns.ENCODED_DATA)))
+    wrapped = "\n".join(node.text[i : i + 76] for i in range(0, len(node.text), 76))
+    changed = data.replace(node.text.encode(), wrapped.encode())
+    target = tmp_path / "wrapped.eep"
+    target.write_bytes(changed)
+    report = verify_package(target)
+    assert all(finding.element.startswith(ns.SIGNATURE) for finding in report.findings), report.findings
+    assert report.metadata is not None and report.metadata.documents[0].base64_error is None
+
+
+def test_progress_reports_bytes_read_up_to_the_file_size(make_package: Callable[..., Path]) -> None:
+    path = make_package()
+    calls: list[tuple[int, int]] = []
+    verify_package(path, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (path.stat().st_size, path.stat().st_size)
+
+
+def test_report_serialises_to_json_ready_data(make_package: Callable[..., Path]) -> None:
+    data = verify_package(make_package()).to_dict()
+    assert data["ok"] is True and data["signatures"][0]["valid"] is True
