@@ -17,10 +17,12 @@ from pathlib import Path
 from archive.export.errors import InvalidExportBatch
 
 # 档号 per DA/T 22-2015: 全宗号-门类代码·年度-保管期限-机构（问题）代码-件号, e.g. Z109-WS·2011-Y-BGS-0001.
-# The character classes exclude path separators and whitespace: the 档号 becomes the package's file name.
+# The character classes exclude path separators and whitespace, because the 档号 becomes the package's file
+# name, and "%": RFC 8493 percent-encodes it in BagIt manifests but bagit-python (1.9) does not decode "%25",
+# so such a bag would fail validation at receivers using it. No real 档号 contains any of these.
 ARCHIVAL_CODE = re.compile(
-    r"^(?P<fonds>[^\s/\\·-]{4})-(?P<category>[A-Z]{1,4})·(?P<year>\d{4})-(?P<retention>Y|D30|D10)"
-    r"-(?P<unit>[^\s/\\·-]{1,16})-(?P<number>\d{4})$"
+    r"^(?P<fonds>[^\s/\\·%-]{4})-(?P<category>[A-Z]{1,4})·(?P<year>\d{4})-(?P<retention>Y|D30|D10)"
+    r"-(?P<unit>[^\s/\\·%-]{1,16})-(?P<number>\d{4})$"
 )
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 

@@ -23,6 +23,7 @@ from archive.export.namespaces import TRANSFER_LIST
 # Far above any real list (about 1 KB per entry): a larger document is refused before it is parsed.
 MAX_TRANSFER_LIST_BYTES = 64 * 1024 * 1024
 _NS = {"tl": TRANSFER_LIST}
+_DOCTYPE_MARKERS = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +77,25 @@ def hardened_parser() -> etree.XMLParser:
 
 def parse_untrusted(data: bytes) -> etree._ElementTree:
     """Parse `data` with the hardened parser; refuse any DOCTYPE (and so any entity declaration)."""
+    # Looked for in the raw bytes first, so that libxml2 never even reads the declarations (an entity bomb
+    # would otherwise surface as a generic syntax error, not as the attack it is); then checked again on
+    # the parsed document in case an encoding hid it from the byte scan.
+    if any(marker in data for marker in _DOCTYPE_MARKERS):
+        raise _hostile()
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser=hardened_parser()))
     except etree.XMLSyntaxError as exc:
         raise TransferListInvalid(f"移交清单不是格式正确的 XML：{exc}") from exc
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise HostileXml(
-            "移交清单含有 DOCTYPE/实体声明，出于安全原因拒绝处理；请由发送方重新生成不含 DTD 的清单"
-        )
+        raise _hostile()
     return tree
+
+
+def _hostile() -> HostileXml:
+    return HostileXml(
+        "移交清单含有 DOCTYPE/实体声明，出于安全原因拒绝处理；请由发送方重新生成不含 DTD 的清单"
+    )
 
 
 @functools.cache
