@@ -136,7 +136,7 @@ async def create_person(uow: UnitOfWork, me: Principal, data: PersonCreate) -> P
     await get_unit(uow.session, data.unit_id)
     await _check_office(uow.session, data.unit_id, data.office_id)
     person = Person(username=data.username, name=data.name, unit_id=data.unit_id, office_id=data.office_id,
-                    position=data.position, password_hash=hash_password(data.password))
+                    position=data.position, password_hash=hash_password(data.password), roles=[])
     uow.session.add(person)
     await _flush_unique(uow, f"登录名 {data.username} 已被使用", "username")
     uow.audit("org.person.create", target_type="person", target_id=person.id, unit_id=data.unit_id,

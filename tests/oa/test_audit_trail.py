@@ -1,0 +1,109 @@
+"""The audit trail: one record per change in the same transaction, hash-chained, checked by `oa audit verify`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import delete, select, text, update
+
+from oa.audit.models import AuditRecord
+from oa.auth.principal import RequestContext
+
+
+def run_verify(settings) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OA_DATABASE_URL": settings.database_url, "OA_DATA_DIR": str(settings.data_dir),
+           "OA_KEYS_DIR": str(settings.keys_dir)}
+    return subprocess.run([sys.executable, "-m", "oa.cli", "audit", "verify"], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+async def make_changes(client) -> None:
+    await client.sign_in("sysadmin")
+    for i in range(3):
+        r = await client.post("/api/units", json={"code": f"T{i}", "name": f"测试单位{i}号", "short_name": f"测试{i}",
+                                                  "kind": "town"})
+        assert r.status_code == 201
+
+
+async def test_each_change_leaves_one_audit_record_with_who_what_where(client, server):
+    await make_changes(client)
+    async with server.app.state.services.sessions() as session:
+        rows = (await session.execute(
+            select(AuditRecord).where(AuditRecord.action == "org.unit.create").order_by(AuditRecord.id))).scalars().all()
+    assert [r.target_type for r in rows] == ["unit"] * 3
+    assert all(r.actor_name and r.ip == "127.0.0.1" and r.request_id and r.outcome.value == "success" for r in rows)
+    assert rows[0].detail["code"] == "T0"
+
+
+async def test_oa_audit_verify_passes_on_an_intact_trail(client, server):
+    await make_changes(client)
+    result = run_verify(server.app.state.services.settings)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "intact" in result.stdout
+
+
+@pytest.mark.parametrize("tamper", ["change-detail", "change-actor", "delete-middle", "delete-last"])
+async def test_oa_audit_verify_detects_a_changed_or_deleted_record(client, server, tamper):
+    await make_changes(client)
+    services = server.app.state.services
+    async with services.sessions() as session, session.begin():
+        ids = (await session.execute(select(AuditRecord.id).order_by(AuditRecord.id))).scalars().all()
+        middle, last = ids[len(ids) // 2], ids[-1]
+        if tamper == "change-detail":
+            await session.execute(update(AuditRecord).where(AuditRecord.id == middle).values(detail={"x": 1}))
+        elif tamper == "change-actor":
+            await session.execute(update(AuditRecord).where(AuditRecord.id == middle).values(actor_name="别人"))
+        elif tamper == "delete-middle":
+            await session.execute(delete(AuditRecord).where(AuditRecord.id == middle))
+        else:
+            await session.execute(delete(AuditRecord).where(AuditRecord.id == last))
+    result = run_verify(services.settings)
+    assert result.returncode == 1, result.stdout
+    assert "BROKEN" in result.stdout
+    expected = last if tamper == "delete-last" else middle
+    assert f"record {expected}" in result.stdout
+
+
+async def test_a_rolled_back_change_leaves_no_audit_record(demo):
+    async with demo.sessions() as session:
+        before = (await session.execute(text("SELECT count(*) FROM audit_log"))).scalar_one()
+    with pytest.raises(RuntimeError):
+        async with demo.unit_of_work(None, RequestContext()) as uow:
+            uow.audit("test.never")
+            await uow.session.execute(text("UPDATE units SET name = 'x' WHERE code = 'XSX'"))
+            raise RuntimeError("the use case failed half way")
+    async with demo.sessions() as session:
+        assert (await session.execute(text("SELECT count(*) FROM audit_log"))).scalar_one() == before
+        assert (await session.execute(text("SELECT name FROM units WHERE code='XSX'"))).scalar_one() != "x"
+
+
+async def test_a_commit_without_an_audit_record_is_refused(demo):
+    async with demo.unit_of_work(None, RequestContext()) as uow:
+        await uow.session.execute(text("UPDATE units SET name = 'y' WHERE code = 'XSX'"))
+        with pytest.raises(RuntimeError, match="audit"):
+            await uow.commit()
+
+
+@pytest.mark.postgres_only
+async def test_concurrent_changes_keep_the_chain_gapless_and_intact(make_client, server):
+    clients = [make_client() for _ in range(8)]
+    for c in clients:
+        await c.sign_in("sysadmin")
+
+    async def create(c, i):
+        r = await c.post("/api/units", json={"code": f"C{i}", "name": f"并发单位{i}", "short_name": f"并发{i}",
+                                             "kind": "town"})
+        assert r.status_code == 201, r.text
+
+    await asyncio.gather(*(create(clients[i % 8], i) for i in range(80)))
+    from oa.audit.service import verify
+
+    async with server.app.state.services.sessions() as session:
+        report = await verify(session)
+        count = (await session.execute(text("SELECT count(*) FROM audit_log WHERE action='org.unit.create'"))).scalar_one()
+    assert report.ok, report.reason
+    assert count == 80
