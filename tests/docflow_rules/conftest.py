@@ -36,6 +36,13 @@ SEALER = "sealer"
 OFFICES = ("office-a", "office-b", "office-c")
 NUMBER = "象政发〔2026〕1号"
 
+# A roster where every step has a colleague to 转交 to (so nothing is assigned by default).
+WIDE_ROSTER: dict[str, frozenset[str]] = {
+    "核稿人": frozenset({REVIEWER, "reviewer-2"}),
+    "签发人": frozenset({SIGNER, "deputy-head"}),
+    "登记员": frozenset({REGISTRAR, "registrar-2"}),
+    "用印员": frozenset({SEALER, "sealer-2"}),
+}
 ROSTER: dict[str, frozenset[str]] = {
     "核稿人": frozenset({REVIEWER}),
     "签发人": frozenset({SIGNER, "deputy-head"}),
@@ -83,7 +90,7 @@ class Driver:
 
     # The happy path, one stop at a time, so tests can start from any state.
     def to_review(self) -> Driver:
-        self.do(DRAFTER, Submit())
+        self.do(DRAFTER, Submit(next_holders=(REVIEWER,)))
         return self
 
     def to_countersign(self, *offices: str) -> Driver:
@@ -98,20 +105,20 @@ class Driver:
         return self
 
     def to_recheck(self) -> Driver:
-        self.to_signoff().do(SIGNER, Approve("同意印发"))
+        self.to_signoff().do(SIGNER, Approve("同意印发", next_holders=(REVIEWER,)))
         return self
 
     def to_registering(self) -> Driver:
-        self.to_recheck().do(REVIEWER, Approve("复核无误"))
+        self.to_recheck().do(REVIEWER, Approve("复核无误", next_holders=(REGISTRAR,)))
         return self
 
     def to_sealing(self) -> Driver:
         self.to_registering().do(REGISTRAR, AssignNumber(NUMBER))
-        self.do(REGISTRAR, Approve("已登记"))
+        self.do(REGISTRAR, Approve("已登记", next_holders=(SEALER,)))
         return self
 
     def to_dispatching(self) -> Driver:
-        self.to_sealing().do(SEALER, Seal("seal-xs-gov"))
+        self.to_sealing().do(SEALER, Seal("seal-xs-gov", next_holders=(REGISTRAR,)))
         return self
 
     def to_dispatched(self) -> Driver:
@@ -138,6 +145,11 @@ def driver() -> Driver:
 def make_driver() -> Callable[..., Driver]:
     """Driver(definition, delegations=..., roster=...) — test modules cannot import conftest."""
     return Driver
+
+
+@pytest.fixture(scope="session")
+def wide_roster() -> dict[str, frozenset[str]]:
+    return WIDE_ROSTER
 
 
 @pytest.fixture(scope="session")
