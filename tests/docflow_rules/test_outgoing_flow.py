@@ -84,7 +84,9 @@ def test_submit_creates_one_review_task_with_its_deadline_and_tells_the_reviewer
 
 
 def test_an_optional_countersign_can_be_skipped_when_sending_on(driver) -> None:
-    driver.to_review().do("reviewer", Approve("无需会签", next_holders=("signer",), skip=frozenset({StepKind.COUNTERSIGN})))
+    driver.to_review().do(
+        "reviewer", Approve("无需会签", next_holders=("signer",), skip=frozenset({StepKind.COUNTERSIGN}))
+    )
     assert driver.state is DocState.AWAITING_SIGNOFF
     assert driver.holders() == ["signer"]
 
@@ -108,7 +110,11 @@ def test_return_to_previous_step_goes_to_whoever_handled_it(driver) -> None:
     assert driver.state is DocState.AWAITING_SIGNOFF
     assert driver.holders() == ["signer"]
     (returned,) = events_of(outcome, Returned)
-    assert (returned.from_step, returned.to_step, returned.reason) == (StepKind.RECHECK, StepKind.SIGNOFF, "落款日期有误")
+    assert (returned.from_step, returned.to_step, returned.reason) == (
+        StepKind.RECHECK,
+        StepKind.SIGNOFF,
+        "落款日期有误",
+    )
     assert driver.flow.signoff is None, "a return that reaches 签发 voids the signature"
 
 
@@ -130,7 +136,9 @@ def test_return_to_a_named_earlier_step_reopens_countersign_for_its_countersigne
 def test_return_to_a_step_the_document_never_went_through_is_refused(driver) -> None:
     from docflow.rules.workflow_errors import InvalidReturnTarget
 
-    driver.to_review().do("reviewer", Approve("无需会签", next_holders=("signer",), skip=frozenset({StepKind.COUNTERSIGN})))
+    driver.to_review().do(
+        "reviewer", Approve("无需会签", next_holders=("signer",), skip=frozenset({StepKind.COUNTERSIGN}))
+    )
     with pytest.raises(InvalidReturnTarget, match="已经过的前序环节"):
         driver.attempt("signer", ReturnTo(ReturnTarget.STEP, "x", StepKind.COUNTERSIGN))
     with pytest.raises(InvalidReturnTarget):
@@ -174,7 +182,9 @@ def test_a_return_from_after_signoff_to_the_drafter_must_come_back_through_the_s
     assert driver.state is DocState.AWAITING_SIGNOFF
 
 
-def test_a_return_inside_countersign_cancels_the_pending_countersigners(make_driver, countersign_definition) -> None:
+def test_a_return_inside_countersign_cancels_the_pending_countersigners(
+    make_driver, countersign_definition
+) -> None:
     d = make_driver(countersign_definition())
     d.to_countersign("office-a", "office-b", "office-c")
     d.do("office-a", Approve("同意"))
@@ -201,7 +211,10 @@ def test_withdrawing_a_countersign_round_cancels_every_countersigner(driver) -> 
     driver.to_countersign()
     driver.do("reviewer", Withdraw())
     assert driver.state is DocState.IN_REVIEW and driver.holders() == ["reviewer"]
-    assert sorted(e.recipients[0] for e in events_of(driver.outcomes[-1], TaskWithdrawn)) == ["office-a", "office-b"]
+    assert sorted(e.recipients[0] for e in events_of(driver.outcomes[-1], TaskWithdrawn)) == [
+        "office-a",
+        "office-b",
+    ]
 
 
 def test_withdraw_is_refused_once_the_next_holder_has_acted(driver) -> None:
@@ -258,7 +271,7 @@ def test_a_delegate_acts_for_the_delegator_and_is_recorded_as_such(make_driver) 
     d.delegations.append(Delegation("signer", "deputy-head", d.now, d.now + timedelta(days=3)))
     outcome = d.do("deputy-head", Approve("同意（代签）"))
     assert outcome.record.actor == "deputy-head" and outcome.record.acting_for == "signer"
-    signed_task = [t for t in d.flow.tasks if t.step is StepKind.SIGNOFF][0]
+    signed_task = next(t for t in d.flow.tasks if t.step is StepKind.SIGNOFF)
     assert (signed_task.holder, signed_task.acted_by) == ("signer", "deputy-head")
     assert d.flow.signoff is not None
     assert (d.flow.signoff.signer, d.flow.signoff.by) == ("signer", "deputy-head")
@@ -293,7 +306,9 @@ def test_add_countersigner_while_open_widens_the_round(driver) -> None:
     assert [e.holder for e in events_of(outcome, NewTask)] == ["office-c"]
     driver.do("office-a", Approve())
     driver.do("office-b", Approve())
-    assert driver.state is DocState.COUNTERSIGNING, "the added countersigner must also approve under policy all"
+    assert driver.state is DocState.COUNTERSIGNING, (
+        "the added countersigner must also approve under policy all"
+    )
     driver.do("office-c", Approve(next_holders=("signer",)))
     assert driver.state is DocState.AWAITING_SIGNOFF
 
@@ -365,7 +380,9 @@ def test_a_reviewer_edit_is_shown_to_the_drafter(driver) -> None:
 # After 签发 ---------------------------------------------------------------------------------------
 
 
-def test_a_substantive_change_after_signoff_goes_back_to_the_signer_who_can_send_it_straight_back(driver) -> None:
+def test_a_substantive_change_after_signoff_goes_back_to_the_signer_who_can_send_it_straight_back(
+    driver,
+) -> None:
     driver.to_registering()
     driver.do("registrar", AssignNumber(NUMBER))
     outcome = driver.do("registrar", SubstantiveChange("第三条的金额由 50 万改为 80 万"))
