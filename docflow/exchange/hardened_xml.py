@@ -25,7 +25,9 @@ from docflow.exchange.namespaces import (
 # A DOCTYPE can only appear in the prolog: after the XML declaration, comments, processing instructions and
 # whitespace, before the root element. Walking exactly that grammar finds it without a parser, even when a
 # comment holds text that looks like an element.
-_PROLOG_WHITESPACE = b" \t\r\n"
+_PROLOG_WHITESPACE = re.compile(rb"[ \t\r\n]+")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_MAX_PROLOG_ITEMS = 64
 _DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]+)[\"']")
 
 
@@ -43,11 +45,15 @@ def _untrusted_parser() -> etree.XMLParser:
 
 
 def refuse_dtd(data: bytes) -> None:
-    """Raise ForbiddenDtd if the prolog (everything before the root element) holds a DOCTYPE."""
-    position = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    while position < len(data):
-        if data[position] in _PROLOG_WHITESPACE:
-            position += 1
+    """Raise ForbiddenDtd if the prolog (everything before the root element) holds a DOCTYPE, and
+    MalformedXml if the prolog is absurdly long."""
+    position = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
+    for _step in range(_MAX_PROLOG_ITEMS):
+        if position >= len(data):
+            return
+        whitespace = _PROLOG_WHITESPACE.match(data, position)
+        if whitespace is not None:
+            position = whitespace.end()
         elif data.startswith(b"<?", position):
             end = data.find(b"?>", position + 2)
             position = len(data) if end < 0 else end + 2
@@ -58,6 +64,8 @@ def refuse_dtd(data: bytes) -> None:
             raise ForbiddenDtd("消息含有 DOCTYPE 或实体声明，交换协议不允许（防止 XXE 与实体膨胀攻击）")
         else:
             return  # the root element (or garbage, which the parser reports as malformed)
+    # Our builders write only the XML declaration; a prolog of thousands of comments is an attack on CPU.
+    raise MalformedXml(f"消息开头的注释或处理指令超过 {_MAX_PROLOG_ITEMS} 个")
 
 
 def parse_untrusted(data: bytes) -> etree._Element:
@@ -65,7 +73,7 @@ def parse_untrusted(data: bytes) -> etree._Element:
 
     Only UTF-8 is accepted: a declared other encoding could hide a DOCTYPE from the prolog scan.
     """
-    declared = _DECLARED_ENCODING.search(data[:200])
+    declared = _DECLARED_ENCODING.search(data.removeprefix(_UTF8_BOM)[:200])
     if b"\x00" in data[:4] or data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
         declared is not None and declared.group(1).lower() != b"utf-8"
     ):

@@ -130,8 +130,16 @@ def test_a_sending_time_without_a_zone_is_refused_at_construction(envelope_facto
 
 
 def test_parsing_a_receipt_as_an_envelope_is_a_schema_violation(envelope_factory: EnvelopeFactory) -> None:
-    data = build_envelope(envelope_factory()).replace(b"<envelope ", b"<receipt ").replace(
-        b"</envelope>", b"</receipt>"
+    data = (
+        build_envelope(envelope_factory())
+        .replace(b"<envelope ", b"<receipt ")
+        .replace(b"</envelope>", b"</receipt>")
     )
     with pytest.raises(SchemaViolation):
         parse_envelope(data)
+
+
+def test_building_refuses_an_attachment_name_with_a_directory_part(envelope_factory: EnvelopeFactory) -> None:
+    envelope = envelope_factory()
+    with pytest.raises(MessageBuildError):
+        build_envelope(replace(envelope, attachments=(Attachment.of("../x.pdf", "application/pdf", b"x"),)))

@@ -309,3 +309,27 @@ def test_every_refusal_has_its_own_stable_code() -> None:
     codes = [refusal.code for refusal in REFUSALS]
     assert len(set(codes)) == len(codes) == 11
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", code) for code in codes)
+
+
+def test_a_prolog_of_endless_comments_is_refused_without_scanning_it_all(nodes: TwoNodes) -> None:
+    body = with_prolog(good_body(), b"<!-- padding -->" * 10_000)
+    with pytest.raises(MalformedXml, match="注释"):
+        nodes.check(*nodes.signed(body))
+
+
+def test_a_byte_order_mark_cannot_smuggle_in_another_encoding(nodes: TwoNodes) -> None:
+    body = b"\xef\xbb\xbf" + good_body().replace(b"encoding='UTF-8'", b"encoding='ISO-8859-1'")
+    with pytest.raises(MalformedXml, match="UTF-8"):
+        nodes.check(*nodes.signed(body))
+
+
+@pytest.mark.parametrize("filename", ["../../etc/cron.d/evil", "a/b.pdf", "..", "C:\\\\x.pdf"])
+def test_an_attachment_name_with_a_path_is_a_schema_violation(nodes: TwoNodes, filename: str) -> None:
+    envelope = make_envelope()
+    sane = build_envelope(envelope)
+    body = sane.replace(
+        f'文件名="{envelope.attachments[0].filename}"'.encode(), f'文件名="{filename}"'.encode()
+    )
+    assert body != sane
+    with pytest.raises(SchemaViolation):
+        nodes.check(*nodes.signed(body))
