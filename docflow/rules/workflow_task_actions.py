@@ -5,6 +5,7 @@ from __future__ import annotations
 from docflow.rules.workflow_commands import AddCountersigners, Edit, Transfer, Urge
 from docflow.rules.workflow_definition import Roster, StepKind
 from docflow.rules.workflow_errors import (
+    AlreadyActed,
     HolderNotEligible,
     HolderRequired,
     NotAllowedToUrge,
@@ -100,7 +101,11 @@ def edit(work: Work, command: Edit) -> None:
     """Saving a version: only the current holder edits (痕迹保留 is the version store's job)."""
     if command.substantive and work.flow.state in SIGNED_STATES:
         raise SubstantiveChangeNeedsSignoff("文件已签发，实质性修改须退回签发人重新签发；请使用“实质性修改”")
-    task = acting_task(work.flow, work.actor, work.delegations, work.now)
+    try:
+        task = acting_task(work.flow, work.actor, work.delegations, work.now)
+    except AlreadyActed:
+        # Having sent it on is no right to edit: only the current holder may (撤回 first if needed).
+        raise NotTaskHolder("文件已送出，只有当前办理人可以修改；如需修改请先撤回") from None
     if task.holder != work.actor:
         work.acting_for = task.holder
     work.note = command.summary
