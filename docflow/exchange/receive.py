@@ -106,7 +106,8 @@ def check_incoming(
     kid = read_protected_header(signature)["kid"]
     signer = directory.signer_of(kid)
     if signer is None:
-        raise UnknownKey(f"节点目录中没有 kid 为 {kid} 的公钥：对方可能已轮换密钥，请更新节点目录")
+        shown = kid if len(kid) <= 64 else kid[:64] + "…"  # the kid is the sender's text: keep logs short
+        raise UnknownKey(f"节点目录中没有 kid 为 {shown} 的公钥：对方可能已轮换密钥，请更新节点目录")
     signing_node, key = signer
     verify_message(body, signature, key)
 
