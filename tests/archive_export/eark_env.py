@@ -48,6 +48,12 @@ class EarkValidator:
 
     python: Path
     schema_dir: Path  # METS, xlink and DILCIS schemas shipped in the wheel
+    known_false_errors: frozenset[str] = KNOWN_FALSE_ERRORS
+
+    @staticmethod
+    def schematron_errors(report: dict[str, Any]) -> set[str]:
+        """Rule ids of the Schematron messages of severity Error."""
+        return schematron_errors(report)
 
     def validate(self, package: Path) -> dict[str, Any]:
         """Run `eark-validator -s V2.1.0 PACKAGE` offline and return its JSON report."""
