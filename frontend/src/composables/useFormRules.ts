@@ -6,7 +6,7 @@
  */
 import type { FormItemRule } from "element-plus";
 import { useI18n } from "vue-i18n";
-import { firstProblem, type Check } from "@/services/validation";
+import { firstProblem, isRequired, type Check } from "@/services/validation";
 
 export function useFormRules() {
   const { t } = useI18n();
@@ -14,6 +14,7 @@ export function useFormRules() {
   function rule(checks: readonly Check[]): FormItemRule[] {
     return [
       {
+        required: isRequired(checks),
         trigger: ["change", "blur"],
         validator: (_rule: unknown, value: unknown, callback: (error?: Error) => void) => {
           const problem = firstProblem(typeof value === "string" ? value : String(value ?? ""), checks);

@@ -66,18 +66,24 @@ export interface Page<T> {
   total: number;
 }
 
+export type AuditOutcome = "success" | "denied" | "failed";
+
 export interface AuditEntry {
   id: number;
   at: string;
   actor_id: number | null;
   actor_name: string | null;
+  /** Set when the actor acted as a delegate for this person. */
+  acting_for_id: number | null;
   unit_id: number | null;
   action: string;
   target_type: string | null;
-  target_id: string | number | null;
+  target_id: string | null;
   ip: string | null;
-  outcome: string;
-  detail: unknown;
+  request_id: string | null;
+  outcome: AuditOutcome;
+  detail: Record<string, unknown>;
+  hash: string;
 }
 
 export interface ChainVerdict {
