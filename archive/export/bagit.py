@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.export.eep_batch import write_eep_payload
 from archive.export.model import ExportBatch
 from archive.export.namespaces import SOFTWARE_NAME, SOFTWARE_VERSION
 from archive.export.staging import staged_output
-from archive.export.streams import CopyResult, copy_package, write_bytes_hashed
-from archive.export.transfer_list import FILE_NAME as TRANSFER_LIST_NAME
-from archive.export.transfer_list import build_transfer_list
+from archive.export.streams import CopyResult, write_bytes_hashed
 
 BAGIT_VERSION = "1.0"
 # hashlib name -> the algorithm name in manifest file names (RFC 8493 §2.4: lowercase, no hyphen).
@@ -58,11 +57,10 @@ def bag_info(batch: ExportBatch, payload_bytes: int, payload_files: int) -> byte
         ("External-Identifier", batch.identifier),
         (
             "External-Description",
-            f"全宗 {batch.fonds_code} {batch.fonds_name} {batch.year} 年度移交："
-            f"{batch.item_count} 件 DA/T 48-2009 电子文件封装包及移交清单",
+            f"全宗 {batch.fonds_code} {batch.fonds_name} {batch.year} 年度向 {batch.receiving_archives.name} "
+            f"移交：{batch.item_count} 件 DA/T 48-2009 电子文件封装包及移交清单",
         ),
         ("Internal-Sender-Identifier", f"{batch.fonds_code}-{batch.year}"),
-        ("Contact-Name", batch.receiving_archives.name),
         ("Bagging-Date", created.date().isoformat()),
         ("Payload-Oxum", f"{payload_bytes}.{payload_files}"),
         ("Bag-Size", _human_size(payload_bytes)),
@@ -72,17 +70,8 @@ def bag_info(batch: ExportBatch, payload_bytes: int, payload_files: int) -> byte
 
 
 def _write_payload(batch: ExportBatch, payload: Path) -> list[_ManifestLine]:
-    lines = [
-        _ManifestLine(
-            f"{PAYLOAD_DIR}/{TRANSFER_LIST_NAME}",
-            write_bytes_hashed(payload / TRANSFER_LIST_NAME, build_transfer_list(batch), ALGORITHMS),
-        )
-    ]
-    for item in batch.items:
-        with (payload / item.package_file_name).open("xb") as target:
-            copy = copy_package(item, target, ALGORITHMS)
-        lines.append(_ManifestLine(f"{PAYLOAD_DIR}/{item.package_file_name}", copy))
-    return lines
+    written = write_eep_payload(batch, payload, ALGORITHMS)
+    return [_ManifestLine(f"{PAYLOAD_DIR}/{name}", copy) for name, copy in written]
 
 
 def _write_tag_files(batch: ExportBatch, bag: Path, payload: list[_ManifestLine]) -> list[_ManifestLine]:

@@ -8,12 +8,13 @@ reads the list with the hardened reader and re-hashes every package, for either 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from archive.export.errors import TransferListInvalid
 from archive.export.model import ExportBatch
 from archive.export.staging import staged_output
-from archive.export.streams import ByteSource, copy_package, copy_stream
+from archive.export.streams import ByteSource, CopyResult, copy_package, copy_stream, write_bytes_hashed
 from archive.export.transfer_list import FILE_NAME as TRANSFER_LIST_NAME
 from archive.export.transfer_list import build_transfer_list
 from archive.export.transfer_list_reader import MAX_TRANSFER_LIST_BYTES, TransferList, read_transfer_list
@@ -27,12 +28,23 @@ def write_eep_batch_directory(batch: ExportBatch, target: Path) -> Path:
     return target
 
 
-def write_eep_payload(batch: ExportBatch, directory: Path) -> None:
-    """The batch's files into an existing directory; shared with the BagIt writer, whose payload this is."""
-    (directory / TRANSFER_LIST_NAME).write_bytes(build_transfer_list(batch))
+def write_eep_payload(
+    batch: ExportBatch, directory: Path, algorithms: Iterable[str] = ("sha256",)
+) -> list[tuple[str, CopyResult]]:
+    """Write the batch's files into an existing directory; return (file name, size and digests) per file.
+
+    Shared with the BagIt writer, whose payload is exactly this batch (it asks for SHA-512 as well).
+    """
+    written = [
+        (
+            TRANSFER_LIST_NAME,
+            write_bytes_hashed(directory / TRANSFER_LIST_NAME, build_transfer_list(batch), algorithms),
+        )
+    ]
     for item in batch.items:
         with (directory / item.package_file_name).open("xb") as target:
-            copy_package(item, target)
+            written.append((item.package_file_name, copy_package(item, target, algorithms)))
+    return written
 
 
 def write_eep_batch_zip(batch: ExportBatch, target: Path) -> Path:
@@ -56,6 +68,8 @@ def verify_eep_batch(path: Path) -> TransferList:
 
 
 def _verify_directory(path: Path) -> TransferList:
+    if not (path / TRANSFER_LIST_NAME).is_file():
+        raise TransferListInvalid(f"{path} 中没有 {TRANSFER_LIST_NAME}")
     listing = read_transfer_list(path / TRANSFER_LIST_NAME)
     present = {child.name for child in path.iterdir() if child.name != TRANSFER_LIST_NAME}
     _check_file_set(listing, present)
@@ -67,6 +81,8 @@ def _verify_directory(path: Path) -> TransferList:
 
 def _verify_zip(path: Path) -> TransferList:
     with zipfile.ZipFile(path) as archive:
+        if TRANSFER_LIST_NAME not in archive.namelist():
+            raise TransferListInvalid(f"{path} 中没有 {TRANSFER_LIST_NAME}")
         info = archive.getinfo(TRANSFER_LIST_NAME)
         if info.file_size > MAX_TRANSFER_LIST_BYTES:
             raise TransferListInvalid(f"移交清单超过 {MAX_TRANSFER_LIST_BYTES} 字节上限，拒绝解析")

@@ -125,3 +125,15 @@ def test_copying_a_large_package_keeps_memory_flat(batch: ExportBatch, out_dir: 
         tracemalloc.stop()
     # 48 MiB went through; the copy holds one 1 MiB chunk (plus hashing state) at a time.
     assert peak < 4 * 1024 * 1024
+
+
+def test_verifying_a_batch_without_its_transfer_list_says_so(batch: ExportBatch, out_dir: Path) -> None:
+    target = write_eep_batch_directory(batch, out_dir / "batch")
+    (target / "移交清单.xml").unlink()
+    with pytest.raises(TransferListInvalid, match=r"没有 移交清单\.xml"):
+        verify_eep_batch(target)
+    bare_zip = out_dir / "bare.zip"
+    with zipfile.ZipFile(bare_zip, "w") as archive:
+        archive.writestr(batch.items[0].package_file_name, batch.items[0].package_path.read_bytes())
+    with pytest.raises(TransferListInvalid, match=r"没有 移交清单\.xml"):
+        verify_eep_batch(bare_zip)
