@@ -114,6 +114,7 @@ def read_documents(root: Element, payloads: list[PayloadDecoder]) -> tuple[Docum
                     base64_error=(payload.error if payload else "没有找到编码数据"),
                     head=payload.head if payload else b"",
                     tail=payload.tail if payload else b"",
+                    markers=frozenset(payload.markers) if payload else frozenset(),
                 )
             )
     return tuple(records)

@@ -168,6 +168,7 @@ class DocumentRecord:
     base64_error: str | None
     head: bytes = b""
     tail: bytes = b""
+    markers: frozenset[bytes] = frozenset()
 
     @property
     def extension(self) -> str:

@@ -14,6 +14,17 @@ import hashlib
 from typing import BinaryIO
 
 SAMPLE_BYTES = 64 * 1024
+# Byte patterns the format and security checks need from anywhere in a file, not only its head and tail:
+# the PDF/A identification in XMP (PDF/A forbids filtering the metadata stream, so it is plain text),
+# PDF encryption and scripting, and Office macro containers (OOXML and legacy OLE, UTF-16 name).
+MARKERS: tuple[bytes, ...] = (
+    b"pdfaid:part",
+    b"/Encrypt",
+    b"/JavaScript",
+    b"vbaProject.bin",
+    "_VBA_PROJECT".encode("utf-16-le"),
+)
+_MARKER_OVERLAP = max(len(marker) for marker in MARKERS) - 1
 DIGEST_ALGORITHMS = ("SHA-256", "SM3")
 _WHITESPACE = b" \t\r\n"
 
@@ -37,6 +48,7 @@ class PayloadDecoder:
         self.head = b""
         self._tail = bytearray()
         self.closed = False
+        self.markers: set[bytes] = set()
 
     def write(self, data: bytes) -> None:
         if self.error is not None:
@@ -59,6 +71,7 @@ class PayloadDecoder:
             self.error = f"编码数据不是合法的 Base64（解码到第 {self.size} 字节附近出错：{exc}）"
             return
         self._ended_with_padding = text.endswith(b"=")
+        self._find_markers(decoded)
         for hasher in self._hashers.values():
             hasher.update(decoded)
         if len(self.head) < SAMPLE_BYTES:
@@ -69,6 +82,15 @@ class PayloadDecoder:
         self.size += len(decoded)
         if self._target is not None:
             self._target.write(decoded)
+
+    def _find_markers(self, decoded: bytes) -> None:
+        if len(self.markers) == len(MARKERS):
+            return
+        # The seam between the previous piece and this one, so a marker split across the two is found.
+        seam = bytes(self._tail[-_MARKER_OVERLAP:]) + decoded[:_MARKER_OVERLAP]
+        for marker in MARKERS:
+            if marker not in self.markers and (marker in decoded or marker in seam):
+                self.markers.add(marker)
 
     def close(self) -> None:
         self.closed = True

@@ -11,6 +11,7 @@ base64 itself is checked strictly by ``PayloadDecoder``. Sizes are capped by ``R
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ class PackageScan:
     payloads: list[PayloadDecoder]
     root_end_offset: int
     size: int
+    sha256: str  # of the whole package file, for "the package received equals the package sent"
 
     def regions_named(self, name: str) -> list[Region]:
         return [region for region in self.regions if region.name == name]
@@ -86,12 +88,14 @@ def scan_package(
 
     scanner = MarkupScanner(parser.feed, open_payload, max_skeleton_bytes=limits.max_skeleton_bytes)
     done = 0
+    whole = hashlib.sha256()
     try:
         with path.open("rb") as stream:
             while chunk := stream.read(limits.chunk_bytes):
                 done += len(chunk)
                 if done > limits.max_package_bytes:  # the file grew while we read it
                     raise PackageRefused(f"封装包超过 {limits.max_package_bytes} 字节的上限，拒绝读取")
+                whole.update(chunk)
                 scanner.feed(chunk)
                 if progress is not None:
                     progress(done, size)
@@ -101,4 +105,4 @@ def scan_package(
         raise PackageRefused(f"封装包不是格式良好的 XML：{exc}") from exc
     if not scanner.saw_root_end:
         raise PackageRefused("封装包没有根元素的结束标签（文件被截断）")
-    return PackageScan(root, scanner.regions, payloads, scanner.root_end_offset, done)
+    return PackageScan(root, scanner.regions, payloads, scanner.root_end_offset, done, whole.hexdigest())

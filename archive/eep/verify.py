@@ -54,6 +54,7 @@ class VerifyReport:
     findings: tuple[VerifyFinding, ...]
     metadata: PackageMetadata | None = None
     signatures: tuple[SignatureOutcome, ...] = field(default=())
+    sha256: str = ""
 
     @property
     def ok(self) -> bool:
@@ -64,6 +65,7 @@ class VerifyReport:
         return {
             "path": self.path,
             "size": self.size,
+            "sha256": self.sha256,
             "ok": self.ok,
             "findings": [asdict(finding) for finding in self.findings],
             "signatures": [asdict(outcome) for outcome in self.signatures],
@@ -106,7 +108,7 @@ def evaluate_scan(
     if root.tag != ns.q(ns.PACKAGE):
         expected = f"命名空间 {ns.EEP_NS} 中的 {ns.PACKAGE}（命名空间错误或不是 EEP）"
         finding = VerifyFinding("根元素", f"根元素是 {root.tag}", expected)
-        return VerifyReport(str(path), scan.size, (finding,))
+        return VerifyReport(str(path), scan.size, (finding,), sha256=scan.sha256)
     findings = _schema_findings(root)
     metadata = read_metadata(root, scan.payloads)
     findings += _payload_findings(root, scan)
@@ -125,7 +127,7 @@ def evaluate_scan(
             )
     if not any(not outcome.is_lock for outcome in outcomes):
         findings.append(VerifyFinding(ns.SIGNATURE_BLOCK, "没有可核验的电子签名", "至少一个电子签名"))
-    return VerifyReport(str(path), scan.size, tuple(findings), metadata, tuple(outcomes))
+    return VerifyReport(str(path), scan.size, tuple(findings), metadata, tuple(outcomes), scan.sha256)
 
 
 def _schema_findings(root: etree._Element) -> list[VerifyFinding]:
