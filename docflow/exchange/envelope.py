@@ -182,6 +182,18 @@ def build_envelope(e: Envelope) -> bytes:
     """Canonical UTF-8 XML of the envelope; raises MessageBuildError if the data breaks the schema."""
     if e.header.kind is not MessageKind.DOCUMENT:
         raise MessageBuildError("公文信封的 kind 必须是 document")
+    try:
+        root = _envelope_tree(e)
+    except ValueError as exc:  # lxml refuses control characters, which XML 1.0 cannot carry
+        raise MessageBuildError(f"公文数据含有 XML 不允许的控制字符：{exc}") from exc
+    try:
+        validate_message(root)
+    except ExchangeRefusal as exc:
+        raise MessageBuildError(f"公文数据不符合交换协议：{exc.message}") from exc
+    return serialise(root)
+
+
+def _envelope_tree(e: Envelope) -> etree._Element:
     root = etree.Element(ENVELOPE_TAG, nsmap=NSMAP)
     root.set("version", e.header.protocol_version)
     build_header(root, e.header)
@@ -199,11 +211,7 @@ def build_envelope(e: Envelope) -> bytes:
         seal.set("密钥标识", e.seal.key_id)
         seal.set("签章时间", format_utc(e.seal.signed_at))
         seal.set("签章单位", e.seal.sealing_unit)
-    try:
-        validate_message(root)
-    except ExchangeRefusal as exc:
-        raise MessageBuildError(f"公文数据不符合交换协议：{exc.message}") from exc
-    return serialise(root)
+    return root
 
 
 def _optional_date(text: str | None) -> date | None:

@@ -99,6 +99,18 @@ def receipt_for(
 
 def build_receipt(receipt: Receipt) -> bytes:
     """Canonical UTF-8 XML of a receipt, validated against receipt-1.0.xsd before it is signed."""
+    try:
+        root = _receipt_tree(receipt)
+    except ValueError as exc:  # lxml refuses control characters, which XML 1.0 cannot carry
+        raise MessageBuildError(f"回执数据含有 XML 不允许的控制字符：{exc}") from exc
+    try:
+        validate_message(root)
+    except ExchangeRefusal as exc:
+        raise MessageBuildError(f"回执数据不符合交换协议：{exc.message}") from exc
+    return serialise(root)
+
+
+def _receipt_tree(receipt: Receipt) -> etree._Element:
     root = etree.Element(RECEIPT_TAG, nsmap=NSMAP)
     root.set("version", receipt.header.protocol_version)
     build_header(root, receipt.header)
@@ -111,11 +123,7 @@ def build_receipt(receipt: Receipt) -> bytes:
         add_text(body, "理由", reason)
     if receipt.note is not None:
         add_text(body, "说明", receipt.note)
-    try:
-        validate_message(root)
-    except ExchangeRefusal as exc:
-        raise MessageBuildError(f"回执数据不符合交换协议：{exc.message}") from exc
-    return serialise(root)
+    return root
 
 
 def receipt_from_tree(root: etree._Element) -> Receipt:
