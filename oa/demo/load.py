@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import func, select
 
@@ -33,11 +34,17 @@ HIGHLIGHT_USERS = ("sysadmin", "secadmin", "auditadmin", "xsx.drafter", "xsx.rev
                    "czj.drafter")
 
 
+@cache
+def _demo_password_hash() -> str:
+    # One Argon2 hash shared by all demo accounts (demo only): hashing 290 times would take a minute.
+    return hash_password(DEMO_PASSWORD)
+
+
 async def load_demo(uow: UnitOfWork) -> DemoSummary:
     session = uow.session
     if (await session.execute(select(func.count()).select_from(Unit))).scalar_one() > 0:
         return await _summary(uow, loaded=False)
-    password_hash = hash_password(DEMO_PASSWORD)  # one Argon2 hash shared by all demo accounts: demo only
+    password_hash = _demo_password_hash()
     county_id = 0
     index = 0
     for demo_unit in UNITS:

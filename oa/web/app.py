@@ -76,7 +76,6 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Starl
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *router.routes(),
-        Route("/api/{rest:path}", _api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         *frontend_routes(settings.frontend_dir),
     ]
     app = Starlette(
@@ -94,17 +93,15 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Starl
     return app
 
 
-async def _api_not_found(request: Request) -> Response:
-    raise HTTPException(404)
-
-
 def frontend_routes(dist: Path) -> list[BaseRoute]:
     """Serve the built single-page app; any non-API path falls back to index.html for client-side routing."""
     index = dist / "index.html"
     if not index.exists():
         return [Route("/", _no_frontend)]
 
-    async def spa(_: Request) -> Response:
+    async def spa(request: Request) -> Response:
+        if request.url.path.startswith(("/api/", "/ws/")):
+            raise HTTPException(404)  # an unknown API path is a problem, never the app's HTML
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
     assets = dist / "assets"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -37,6 +38,11 @@ async def read_json(request: Request, model: type[M], limit: int) -> M:
         raise UnsupportedMediaType("请求体须为 JSON（Content-Type: application/json）")
     raw = await read_body(request, limit)
     try:
+        # Strict JSON first: Python's parser, with NaN and Infinity refused (they are not JSON).
+        json.loads(raw, parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput(f"JSON 格式错误：{exc}") from exc
+    try:
         # JSON mode: strict types as JSON has them (a string for an enum or a date is fine, "1" for 1 is not).
         return model.model_validate_json(raw)
     except ValidationError as exc:
@@ -46,6 +52,10 @@ async def read_json(request: Request, model: type[M], limit: int) -> M:
         errors = [FieldError(p["field"], p["message"]) for p in problems]
         raise InvalidInput("提交的内容有误：" + "；".join(f"{e.field} {e.message}" for e in errors),
                            errors=errors) from exc
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} 不是合法的 JSON 值")
 
 
 def validate(model: type[M], data: Any) -> M:
