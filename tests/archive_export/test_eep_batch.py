@@ -137,3 +137,30 @@ def test_verifying_a_batch_without_its_transfer_list_says_so(batch: ExportBatch,
         archive.writestr(batch.items[0].package_file_name, batch.items[0].package_path.read_bytes())
     with pytest.raises(TransferListInvalid, match=r"没有 移交清单\.xml"):
         verify_eep_batch(bare_zip)
+
+
+def test_verifying_stops_reading_a_zip_entry_that_outgrows_its_listed_size(
+    batch: ExportBatch, out_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = write_eep_batch_zip(batch, out_dir / "good.zip")
+    inflated = out_dir / "inflated.zip"
+    padding = 50_000_000  # compresses to almost nothing, inflates to 50 MB
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(inflated, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == batch.items[2].package_file_name:
+                data += b"\0" * padding
+            target.writestr(name, data)
+    bytes_read = 0
+    original_read = zipfile.ZipExtFile.read
+
+    def counting_read(self: zipfile.ZipExtFile, n: int = -1) -> bytes:
+        nonlocal bytes_read
+        data = original_read(self, n)
+        bytes_read += len(data)
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    with pytest.raises(TransferListInvalid, match=batch.items[2].archival_code):
+        verify_eep_batch(inflated)
+    assert bytes_read < batch.total_bytes + 4 * 1024 * 1024 < padding
