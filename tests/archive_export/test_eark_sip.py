@@ -35,6 +35,8 @@ def _assert_valid_apart_from_the_known_false_errors(validator: Any, report: dict
     assert report["metadata"]["schema_results"]["status"] == "VALID", report["metadata"]["schema_results"]
     # 1.1.3 reports CSIP63 and SIP14 on every correct package; anything else is a real defect.
     assert validator.schematron_errors(report) == {"CSIP63", "SIP14"} == validator.known_false_errors
+    messages = report["structure"]["messages"] + report["metadata"]["schematron_results"]["messages"]
+    assert [m["rule_id"] for m in messages if m["severity"] == "Warning"] == []
 
 
 def test_the_sip_folder_passes_the_eark_validator(sip: Path, eark_validator: Any) -> None:
