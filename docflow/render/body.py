@@ -33,7 +33,13 @@ def title_group(ts: Typesetter, title: str) -> Group:
     total = sum(g.width for g in glyphs)
     rows = max(1, math.ceil(total / BLOCK_WIDTH))
     widest = max((g.width for g in glyphs), default=0.0)
-    lines = break_lines(glyphs, min(BLOCK_WIDTH, total / rows + widest))
+    # Widen the measure a character at a time until the title takes no more lines than it must: a break
+    # moved by 避头尾 or by a number kept whole must not leave one character alone on a last line.
+    measure = min(BLOCK_WIDTH, total / rows + widest)
+    lines = break_lines(glyphs, measure)
+    while len(lines) > rows and measure < BLOCK_WIDTH:
+        measure = min(BLOCK_WIDTH, measure + widest)
+        lines = break_lines(glyphs, measure)
     return tuple(
         FlowLine(
             (

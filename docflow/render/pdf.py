@@ -6,6 +6,8 @@ Nothing is fetched from the network.
 
 from __future__ import annotations
 
+import gc
+import warnings
 from typing import Any
 
 from weasyprint import HTML
@@ -32,7 +34,12 @@ def render_with_fonts(doc: RenderDocument, fonts: FontSet, *, preview: bool = Fa
     allowed = {face.path.as_uri() for faces in fonts.faces.values() for face in faces if face.from_file}
     html = pages_to_html(pages, doc.title)
     document = HTML(string=html, url_fetcher=_LocalOnlyFetcher(allowed))
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB ICC profile for the PDF/A output intent and never closes it; the file is
+        # only read, so the ResourceWarning at its collection is noise. Collect it here, inside the filter.
+        warnings.simplefilter("ignore", ResourceWarning)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        gc.collect()
     if not isinstance(pdf, bytes):  # write_pdf returns bytes when no target is given
         raise RenderError("PDF 生成失败")
     return pdf
