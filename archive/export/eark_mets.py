@@ -60,9 +60,7 @@ class RootParts:
     schemas: Sequence[MetsFile]
 
 
-def build_package_mets(
-    batch: ExportBatch, objid: str, parts: RootParts, representations: dict[str, MetsFile]
-) -> bytes:
+def build_package_mets(batch: ExportBatch, objid: str, parts: RootParts, representations: dict[str, MetsFile]) -> bytes:
     """The root METS.xml; `representations` maps a representation name (e.g. "rep1") to its METS.xml."""
     created = batch.created_at
     root = _mets_root(objid, f"{batch.fonds_name} {batch.year} 年度移交", created, batch, package_level=True)
@@ -108,14 +106,10 @@ def build_package_mets(
     return _serialise(root)
 
 
-def build_representation_mets(
-    batch: ExportBatch, name: str, preservation: MetsFile, data: Sequence[MetsFile]
-) -> bytes:
+def build_representation_mets(batch: ExportBatch, name: str, preservation: MetsFile, data: Sequence[MetsFile]) -> bytes:
     """The representation's METS.xml: its PREMIS and one file per package under data/."""
     created = batch.created_at
-    root = _mets_root(
-        name, f"{batch.fonds_name} {batch.year} 年度移交：封装包", created, batch, package_level=False
-    )
+    root = _mets_root(name, f"{batch.fonds_name} {batch.year} 年度移交：封装包", created, batch, package_level=False)
     amd = _sub(root, "amdSec")
     digiprov = _sub(amd, "digiprovMD", ID=f"digiprov-premis-{name}", STATUS="CURRENT")
     _md_ref(digiprov, preservation, created, mdtype="PREMIS")
@@ -128,9 +122,7 @@ def build_representation_mets(
     return _serialise(root)
 
 
-def _mets_root(
-    objid: str, label: str, created: dt.datetime, batch: ExportBatch, package_level: bool
-) -> etree._Element:
+def _mets_root(objid: str, label: str, created: dt.datetime, batch: ExportBatch, package_level: bool) -> etree._Element:
     root = etree.Element(qname(METS, "mets"), nsmap=METS_NSMAP)
     root.set("OBJID", objid)
     root.set("LABEL", label)
@@ -154,9 +146,7 @@ def _mets_root(
     return root
 
 
-def _organisation_agent(
-    header: etree._Element, role: str, organisation: Organisation, other_role: str = ""
-) -> None:
+def _organisation_agent(header: etree._Element, role: str, organisation: Organisation, other_role: str = "") -> None:
     agent = _sub(header, "agent", ROLE=role, TYPE="ORGANIZATION")
     if other_role:
         agent.set("OTHERROLE", other_role)
@@ -169,9 +159,7 @@ def _note(note: etree._Element, note_type: str) -> etree._Element:
     return note
 
 
-def _md_ref(
-    parent: etree._Element, file: MetsFile, created: dt.datetime, mdtype: str, other_mdtype: str = ""
-) -> None:
+def _md_ref(parent: etree._Element, file: MetsFile, created: dt.datetime, mdtype: str, other_mdtype: str = "") -> None:
     ref = _sub(parent, "mdRef", LOCTYPE="URL", MDTYPE=mdtype)
     if other_mdtype:
         ref.set("OTHERMDTYPE", other_mdtype)

@@ -75,22 +75,9 @@ def _write_sip(batch: ExportBatch, root: Path, objid: str) -> None:
     descriptive = _write(root, "metadata/descriptive/transfer-list.xml", build_transfer_list(batch))
     schema = resources.files("archive.export").joinpath("schema/transfer-list.xsd").read_bytes()
     schemas = [_write(root, "schemas/transfer-list.xsd", schema, "file-schema-transfer-list")]
-    documentation = [
-        _write(root, "documentation/README.txt", _readme(batch, objid), "file-doc-readme", "text/plain")
-    ]
-    premis_files = [
-        PremisFile(
-            archival_code=item.archival_code,
-            original_name=item.package_file_name,
-            location=f"representations/{REPRESENTATION}/data/{item.package_file_name}",
-            size=item.package_size,
-            sha256=item.package_sha256,
-        )
-        for item in batch.items
-    ]
-    preservation = _write(
-        root, "metadata/preservation/PREMIS.xml", build_premis(batch, REPRESENTATION, premis_files)
-    )
+    documentation = [_write(root, "documentation/README.txt", _readme(batch, objid), "file-doc-readme", "text/plain")]
+    premis_files = _premis_files(batch, f"representations/{REPRESENTATION}/")
+    preservation = _write(root, "metadata/preservation/PREMIS.xml", build_premis(batch, REPRESENTATION, premis_files))
     parts = RootParts(descriptive, preservation, documentation, schemas)
     _write(root, "METS.xml", build_package_mets(batch, objid, parts, {REPRESENTATION: rep_mets}))
 
@@ -99,7 +86,6 @@ def _write_representation(batch: ExportBatch, rep: Path) -> MetsFile:
     data_dir = rep / "data"
     data_dir.mkdir(parents=True)
     data: list[MetsFile] = []
-    premis_files: list[PremisFile] = []
     for number, item in enumerate(batch.items, start=1):
         with (data_dir / item.package_file_name).open("xb") as target:
             copied = copy_package(item, target)
@@ -115,11 +101,8 @@ def _write_representation(batch: ExportBatch, rep: Path) -> MetsFile:
                 format_version=EEP_FORMAT_VERSION,
             )
         )
-        premis_files.append(
-            PremisFile(item.archival_code, item.package_file_name, href, copied.size, item.package_sha256)
-        )
     premis = _write(
-        rep, "metadata/preservation/PREMIS.xml", build_premis(batch, REPRESENTATION, premis_files)
+        rep, "metadata/preservation/PREMIS.xml", build_premis(batch, REPRESENTATION, _premis_files(batch, ""))
     )
     return _write(
         rep,
@@ -129,9 +112,24 @@ def _write_representation(batch: ExportBatch, rep: Path) -> MetsFile:
     )
 
 
-def _write(
-    base: Path, relative: str, data: bytes, file_id: str = "", mimetype: str = XML_MIMETYPE
-) -> MetsFile:
+def _premis_files(batch: ExportBatch, prefix: str) -> list[PremisFile]:
+    """The packages as PREMIS objects; `prefix` leads from the PREMIS document's METS to the representation.
+
+    Size and digest come from the catalogue record, which `copy_package` has proven equal to the copied bytes.
+    """
+    return [
+        PremisFile(
+            archival_code=item.archival_code,
+            original_name=item.package_file_name,
+            location=f"{prefix}data/{item.package_file_name}",
+            size=item.package_size,
+            sha256=item.package_sha256,
+        )
+        for item in batch.items
+    ]
+
+
+def _write(base: Path, relative: str, data: bytes, file_id: str = "", mimetype: str = XML_MIMETYPE) -> MetsFile:
     path = base / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     written = write_bytes_hashed(path, data)

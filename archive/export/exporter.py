@@ -39,9 +39,7 @@ def export_batch(batch: ExportBatch, out_dir: Path, formats: Iterable[str]) -> d
     wanted = set(formats)
     unknown = sorted(wanted - FORMATS)
     if unknown:
-        raise UnknownExportFormat(
-            f"不支持的导出格式：{', '.join(unknown)}；可选：{', '.join(sorted(FORMATS))}"
-        )
+        raise UnknownExportFormat(f"不支持的导出格式：{', '.join(unknown)}；可选：{', '.join(sorted(FORMATS))}")
     if not wanted:
         raise UnknownExportFormat(f"请至少选择一种导出格式：{', '.join(sorted(FORMATS))}")
     # A fixed order keeps the run reproducible (and its log readable) whatever order the caller used.

@@ -77,9 +77,7 @@ class ExportItem:
         code = self.archival_code
         match = ARCHIVAL_CODE.match(code)
         if match is None:
-            raise InvalidExportBatch(
-                f"档号 {code!r} 不符合 DA/T 22-2015 的格式（如 Z109-WS·2011-Y-BGS-0001）"
-            )
+            raise InvalidExportBatch(f"档号 {code!r} 不符合 DA/T 22-2015 的格式（如 Z109-WS·2011-Y-BGS-0001）")
         _require_text(f"{code} 的题名", self.title)
         _require_text(f"{code} 的责任者", self.responsible)
         _require_text(f"{code} 的机构名称", self.unit_name)

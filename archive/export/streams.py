@@ -68,8 +68,7 @@ def check_against_record(item: ExportItem, result: CopyResult) -> None:
         )
     if result.digests["sha256"] != item.package_sha256:
         raise PackageFileMismatch(
-            f"{item.archival_code} 的封装包 SHA-256 与目录记录不符，文件可能已损坏；"
-            "请运行 oa archive audit 检查存储"
+            f"{item.archival_code} 的封装包 SHA-256 与目录记录不符，文件可能已损坏；请运行 oa archive audit 检查存储"
         )
 
 

@@ -93,9 +93,7 @@ def parse_untrusted(data: bytes) -> etree._ElementTree:
 
 
 def _hostile() -> HostileXml:
-    return HostileXml(
-        "移交清单含有 DOCTYPE/实体声明，出于安全原因拒绝处理；请由发送方重新生成不含 DTD 的清单"
-    )
+    return HostileXml("移交清单含有 DOCTYPE/实体声明，出于安全原因拒绝处理；请由发送方重新生成不含 DTD 的清单")
 
 
 @functools.cache
