@@ -43,11 +43,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from oa.migrate import upgrade
+    from oa.migrate import drift, upgrade
 
     settings = _settings()
     upgrade(settings, args.revision)
     print(f"数据库已迁移到 {args.revision} / database migrated to {args.revision}")
+    if args.check:
+        differences = drift(settings)
+        if differences:
+            print("模型与迁移不一致 / models and migrations disagree:")
+            for difference in differences:
+                print(f"  {difference}")
+            return 1
+        print("模型与迁移一致 / models and migrations agree")
     return 0
 
 
@@ -158,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="迁移数据库到最新 / apply database migrations")
     migrate.add_argument("--revision", default="head")
+    migrate.add_argument("--check", action="store_true",
+                         help="then compare the schema with the models; exit 1 on any difference")
     migrate.set_defaults(func=cmd_migrate)
 
     demo = sub.add_parser("demo", help="载入演示县（迁移后）/ load the demo county")

@@ -41,3 +41,26 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
 
 async def upgrade_async(settings: Settings, revision: str = "head") -> None:
     await asyncio.to_thread(upgrade, settings, revision)
+
+
+def drift(settings: Settings) -> list[object]:
+    """Differences between the migrated database and the models (empty when they agree)."""
+    from alembic.autogenerate import compare_metadata
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from oa.database import Base, import_all_models
+
+    import_all_models()
+
+    async def compare() -> list[object]:
+        engine = create_async_engine(settings.database_url)
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(
+                    lambda sync: list(compare_metadata(
+                        MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata))
+                )
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(compare())

@@ -54,11 +54,11 @@ class Services:
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthenticated("Authorization 头须为 “Bearer <令牌>”")
             return await self.authenticate_token(token.strip())
-        token = conn.cookies.get(ACCESS_COOKIE)
-        if not token:
+        cookie = conn.cookies.get(ACCESS_COOKIE)
+        if not cookie:
             raise Unauthenticated("请先登录")
         method = conn.scope.get("method")
         if method is not None and method not in SAFE_METHODS and conn.headers.get(CSRF_HEADER) != "oa":
             # A cross-site form cannot set a custom header: requiring it on cookie-authenticated writes stops CSRF.
             raise Forbidden("请求缺少 X-Requested-With: oa 头（跨站请求防护）")
-        return await self.authenticate_token(token)
+        return await self.authenticate_token(cookie)

@@ -43,7 +43,7 @@ class Me(Output):
 
 
 class TokenPair(Output):
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     access_token: str
     expires_in: int = Field(description="访问令牌有效秒数")
     refresh_token: str

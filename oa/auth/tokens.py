@@ -95,7 +95,8 @@ def issue_access_token(
         "exp": int((now + lifetime).timestamp()),
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(claims, keys.private, algorithm=ALGORITHM, headers={"kid": keys.kid})
+    token: str = jwt.encode(claims, keys.private, algorithm=ALGORITHM, headers={"kid": keys.kid})
+    return token
 
 
 def decode_access_token(keys: TokenKeys, token: str, *, issuer: str, audience: str) -> AccessClaims:

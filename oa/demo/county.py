@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from oa.org.models import UnitKind
 from oa.org.roles import Role
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - the published demo password, demo county only
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,10 @@ def posts_for(unit: DemoUnit) -> tuple[Post, ...]:
 ADMINS = (("sysadmin", "系统管理员", Role.SYSADMIN), ("secadmin", "安全保密管理员", Role.SECADMIN),
           ("auditadmin", "安全审计员", Role.AUDITADMIN))
 
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严莫孔向常汤"
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
+    "姚卢钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严莫孔向常汤"
+)
 _GIVEN = ("建国", "海燕", "志强", "晓东", "丽华", "卫东", "国平", "秀英", "伟", "敏", "静", "磊", "洋", "艳",
           "勇", "军", "杰", "娟", "涛", "明", "超", "霞", "平", "刚", "桂英", "文斌", "雪梅", "海波", "春燕",
           "立新", "宏伟", "玉兰", "建华", "晓燕", "振华", "佳怡", "子涵", "浩然", "一鸣", "思远")

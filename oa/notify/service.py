@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert as insert_rows
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -54,7 +55,7 @@ async def write_events(session: AsyncSession, events: Sequence[PendingEvent], no
             {"recipient_id": pid, "seq": first + i, "type": e.type, "payload": e.payload, "created_at": now}
             for i, e in enumerate(mine)
         )
-    await session.execute(NotificationEvent.__table__.insert(), rows)
+    await session.execute(insert_rows(NotificationEvent), rows)
     return set(recipients)
 
 

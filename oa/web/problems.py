@@ -32,7 +32,7 @@ PROBLEM_TYPE_BASE = "https://oa.xiangshan.gov.cn/problems/"
 def status_of(exc: errors.DomainError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS_OF:
-            return STATUS_OF[cls]  # type: ignore[index]
+            return STATUS_OF[cls]
     return 400
 
 

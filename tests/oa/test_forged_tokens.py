@@ -87,7 +87,7 @@ def test_the_decoder_itself_refuses_hs256_with_a_der_public_key(tmp_path):
 
 async def test_a_token_signed_by_another_es256_key_is_refused(client, server):
     keys: TokenKeys = server.app.state.services.keys
-    _, header, claims = await valid_claims(client, "xsx.drafter")
+    _, _, claims = await valid_claims(client, "xsx.drafter")
     foreign = CryptographyECKey(ec.generate_private_key(ec.SECP256R1()), ALGORITHM)
     token = jwt.encode(claims, foreign, algorithm=ALGORITHM, headers={"kid": keys.kid})
     assert "签名无效" in await refused(client, token)
