@@ -25,6 +25,7 @@ ARCHIVAL_CODE = re.compile(
     r"-(?P<unit>[^\s/\\·%-]{1,16})-(?P<number>\d{4})$"
 )
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+MAX_TEXT_LENGTH = 1000
 
 
 class Retention(enum.StrEnum):
@@ -165,8 +166,13 @@ class ExportBatch:
 
 
 def _require_text(label: str, value: str) -> None:
-    # Control characters would break the line-oriented BagIt tag files and are never legitimate metadata.
+    # The same limits as the transfer list schema's 非空文本, so that a batch built here always yields a
+    # valid list. Control characters would also break the line-oriented BagIt tag files.
     if not value or not value.strip():
         raise InvalidExportBatch(f"{label}不能为空")
     if any(ord(ch) < 0x20 or ch == "\x7f" for ch in value):
         raise InvalidExportBatch(f"{label}含有控制字符：{value!r}")
+    if value != value.strip():
+        raise InvalidExportBatch(f"{label}首尾不能有空白：{value!r}")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise InvalidExportBatch(f"{label}超过 {MAX_TEXT_LENGTH} 个字符")

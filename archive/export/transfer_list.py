@@ -1,7 +1,7 @@
 """The 移交清单 (transfer list): the XML that travels with a batch and lists every package in it.
 
-Built from plain data, no database, no file access: `build_transfer_list(batch)` returns the document as
-UTF-8 bytes, valid against the shipped schema `schema/transfer-list.xsd`. The receiver re-counts the totals
+Built from plain data, no database: `build_transfer_list(batch)` returns the document as UTF-8 bytes,
+checked against the shipped schema `schema/transfer-list.xsd` before it is returned. The receiver re-counts the totals
 (件数, 总字节数) and re-hashes every package against its 摘要; `transfer_list_reader` does exactly that.
 """
 
@@ -11,8 +11,10 @@ import datetime as dt
 
 from lxml import etree
 
+from archive.export.errors import InvalidExportBatch
 from archive.export.model import ExportBatch, ExportItem, Organisation
 from archive.export.namespaces import TRANSFER_LIST, qname
+from archive.export.transfer_list_reader import transfer_list_schema
 
 FILE_NAME = "移交清单.xml"
 FORMAT_VERSION = "1.0"
@@ -35,6 +37,11 @@ def build_transfer_list(batch: ExportBatch) -> bytes:
     entries = etree.SubElement(root, _tag("条目列表"))
     for position, item in enumerate(batch.items, start=1):
         _entry(entries, position, item)
+    # The model enforces the schema's rules already; validating the output anyway means a rule added to one
+    # and forgotten in the other stops the export here instead of at the county archives.
+    schema = transfer_list_schema()
+    if not schema.validate(root):
+        raise InvalidExportBatch(f"生成的移交清单不符合 transfer-list.xsd：{schema.error_log.last_error}")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 

@@ -138,9 +138,7 @@ def out_dir(tmp_path: Path) -> Path:
 
 def _load_eark_env() -> ModuleType:
     # Test folders are not packages (importlib mode): load the helper module by path.
-    spec = importlib.util.spec_from_file_location(
-        "archive_export_eark_env", Path(__file__).with_name("eark_env.py")
-    )
+    spec = importlib.util.spec_from_file_location("archive_export_eark_env", Path(__file__).with_name("eark_env.py"))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there

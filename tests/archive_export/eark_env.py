@@ -37,9 +37,7 @@ def venv_python() -> Path:
 
 def setup_command() -> str:
     venv = venv_dir()
-    return (
-        f"{sys.executable} -m venv {venv} && {venv}/bin/pip install eark-validator=={EARK_VALIDATOR_VERSION}"
-    )
+    return f"{sys.executable} -m venv {venv} && {venv}/bin/pip install eark-validator=={EARK_VALIDATOR_VERSION}"
 
 
 @dataclass(frozen=True)

@@ -59,9 +59,7 @@ def test_a_same_size_change_to_one_payload_byte_fails_full_validation(batch: Exp
 
 def test_a_changed_tag_file_fails_validation_through_the_tag_manifest(bag: Path) -> None:
     info = bag / "bag-info.txt"
-    info.write_text(
-        info.read_text(encoding="utf-8").replace("象山县档案馆", "象山县档案局"), encoding="utf-8"
-    )
+    info.write_text(info.read_text(encoding="utf-8").replace("象山县档案馆", "象山县档案局"), encoding="utf-8")
     with pytest.raises(bagit_library.BagValidationError):
         bagit_library.Bag(str(bag)).validate(fast=False)
 
@@ -70,9 +68,7 @@ def test_the_bag_declares_version_1_0_and_utf_8_exactly_as_rfc_8493_writes_it(ba
     assert (bag / "bagit.txt").read_bytes() == b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
 
-def test_bag_info_carries_the_oxum_the_date_the_source_and_the_identifier(
-    batch: ExportBatch, bag: Path
-) -> None:
+def test_bag_info_carries_the_oxum_the_date_the_source_and_the_identifier(batch: ExportBatch, bag: Path) -> None:
     info = bagit_library.Bag(str(bag)).info
     payload = [path for path in (bag / "data").rglob("*") if path.is_file()]
     assert info["Payload-Oxum"] == f"{sum(p.stat().st_size for p in payload)}.{len(payload)}"

@@ -43,9 +43,7 @@ def test_the_sip_folder_passes_the_eark_validator(sip: Path, eark_validator: Any
     _assert_valid_apart_from_the_known_false_errors(eark_validator, eark_validator.validate(sip))
 
 
-def test_the_sip_zip_passes_the_eark_validator(
-    batch: ExportBatch, out_dir: Path, eark_validator: Any
-) -> None:
+def test_the_sip_zip_passes_the_eark_validator(batch: ExportBatch, out_dir: Path, eark_validator: Any) -> None:
     archive = write_eark_sip_zip(batch, out_dir)
     assert archive.name == f"{batch.identifier}.zip"
     assert [path.name for path in out_dir.iterdir()] == [archive.name]  # the scratch folder is gone
@@ -91,9 +89,7 @@ def test_both_mets_documents_are_valid_against_the_sip_schemas_according_to_xmll
     # Control: the DILCIS extension attributes are checked strictly by these schemas.
     broken = sip / "broken.xml"
     text = (sip / "METS.xml").read_text(encoding="utf-8")
-    broken.write_text(
-        text.replace('csip:OAISPACKAGETYPE="SIP"', 'csip:OAISPACKAGETYPE="XIP"'), encoding="utf-8"
-    )
+    broken.write_text(text.replace('csip:OAISPACKAGETYPE="SIP"', 'csip:OAISPACKAGETYPE="XIP"'), encoding="utf-8")
     assert _xmllint_sip_schema(xmllint, eark_validator.schema_dir, broken).returncode != 0
 
 
@@ -153,9 +149,7 @@ def test_premis_records_fixity_agents_and_the_ingest_preparation_event(batch: Ex
     event = premis.find("premis:event", NS)
     assert event.findtext("premis:eventType", namespaces=NS) == "information package creation"
     assert event.findtext(".//premis:eventDetail", namespaces=NS).startswith("Ingest preparation")
-    linked = event.xpath(
-        "premis:linkingObjectIdentifier/premis:linkingObjectIdentifierValue/text()", namespaces=NS
-    )
+    linked = event.xpath("premis:linkingObjectIdentifier/premis:linkingObjectIdentifierValue/text()", namespaces=NS)
     assert linked == [item.archival_code for item in batch.items]
     agents = premis.xpath("premis:agent/premis:agentName/text()", namespaces=NS)
     assert agents == ["象山 OA", "象山县人民政府办公室", "象山县档案馆"]

@@ -36,9 +36,7 @@ def test_the_batch_zip_holds_the_same_files_and_verifies(batch: ExportBatch, out
     target = write_eep_batch_zip(batch, out_dir / "batch.zip")
     with zipfile.ZipFile(target) as archive:
         assert archive.testzip() is None
-        assert sorted(archive.namelist()) == sorted(
-            ["移交清单.xml", *(i.package_file_name for i in batch.items)]
-        )
+        assert sorted(archive.namelist()) == sorted(["移交清单.xml", *(i.package_file_name for i in batch.items)])
         first = batch.items[0]
         assert archive.read(first.package_file_name) == first.package_path.read_bytes()
     assert verify_eep_batch(target).total_bytes == batch.total_bytes
@@ -56,15 +54,11 @@ def test_a_package_changed_since_acceptance_stops_the_export_and_leaves_nothing(
     assert list(out_dir.iterdir()) == []
 
 
-def test_a_package_of_another_size_than_recorded_is_reported_with_both_sizes(
-    batch: ExportBatch, out_dir: Path
-) -> None:
+def test_a_package_of_another_size_than_recorded_is_reported_with_both_sizes(batch: ExportBatch, out_dir: Path) -> None:
     item = batch.items[2]
     with item.package_path.open("ab") as stream:
         stream.write(b"\n")
-    with pytest.raises(
-        PackageFileMismatch, match=f"{item.package_size + 1} 字节，目录记录为 {item.package_size}"
-    ):
+    with pytest.raises(PackageFileMismatch, match=f"{item.package_size + 1} 字节，目录记录为 {item.package_size}"):
         write_eep_batch_directory(batch, out_dir / "batch")
 
 
@@ -83,18 +77,14 @@ def test_an_existing_output_is_never_overwritten(batch: ExportBatch, out_dir: Pa
     assert [path.name for path in earlier.iterdir()] == ["keep.txt"]
 
 
-def test_verifying_a_received_batch_catches_a_same_size_change_to_a_package(
-    batch: ExportBatch, out_dir: Path
-) -> None:
+def test_verifying_a_received_batch_catches_a_same_size_change_to_a_package(batch: ExportBatch, out_dir: Path) -> None:
     target = write_eep_batch_directory(batch, out_dir / "batch")
     _flip_one_byte(target / batch.items[0].package_file_name)
     with pytest.raises(TransferListInvalid, match="SHA-256"):
         verify_eep_batch(target)
 
 
-def test_verifying_a_received_batch_catches_a_missing_and_an_unlisted_file(
-    batch: ExportBatch, out_dir: Path
-) -> None:
+def test_verifying_a_received_batch_catches_a_missing_and_an_unlisted_file(batch: ExportBatch, out_dir: Path) -> None:
     target = write_eep_batch_directory(batch, out_dir / "batch")
     (target / "intruder.eep").write_bytes(b"<x/>")
     with pytest.raises(TransferListInvalid, match=r"未列出.*intruder\.eep"):

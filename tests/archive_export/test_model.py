@@ -34,6 +34,8 @@ def test_the_package_file_is_named_after_the_archival_code(make_item: Callable[.
         ("unit_code", "ZZB", "机构代码"),
         ("title", "  ", "题名"),
         ("responsible", "县政府\n办公室", "控制字符"),
+        ("title", " 关于印发通知", "首尾不能有空白"),
+        ("title", "长" * 1001, "超过 1000 个字符"),
         ("page_count", 0, "页数"),
         ("package_sha256", "ABC", "SHA-256"),
     ],

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from archive.export import ExportBatch, HostileXml, TransferListInvalid
+from archive.export import ExportBatch, HostileXml, InvalidExportBatch, TransferListInvalid
 from archive.export.transfer_list import build_transfer_list
 from archive.export.transfer_list_reader import read_transfer_list
 
@@ -123,3 +123,10 @@ def test_an_oversize_transfer_list_is_refused_before_parsing(batch: ExportBatch,
     path.write_bytes(build_transfer_list(batch))
     with pytest.raises(TransferListInvalid, match="上限"):
         read_transfer_list(path, max_bytes=100)
+
+
+def test_a_transfer_list_that_would_break_the_schema_is_never_produced(batch: ExportBatch) -> None:
+    # Bypass the model's own checks, as a future rule added to the schema but not to the model would.
+    object.__setattr__(batch.items[0], "unit_name", "办公室\t")
+    with pytest.raises(InvalidExportBatch, match=r"不符合 transfer-list\.xsd"):
+        build_transfer_list(batch)
