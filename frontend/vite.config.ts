@@ -36,5 +36,8 @@ export default defineConfig({
     environment: "happy-dom",
     include: ["src/**/*.spec.ts"],
     restoreMocks: true,
+    // Element Plus's ESM build imports the CommonJS async-validator; inlining it lets Vite
+    // apply the default-export interop, without which every form rule silently passes in tests.
+    server: { deps: { inline: ["element-plus"] } },
   },
 });
