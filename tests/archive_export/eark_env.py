@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,13 +56,16 @@ class EarkValidator:
 
     def validate(self, package: Path) -> dict[str, Any]:
         """Run `eark-validator -s V2.1.0 PACKAGE` offline and return its JSON report."""
-        completed = subprocess.run(
-            [str(self.python), str(OFFLINE_RUNNER), "-s", "V2.1.0", str(package)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        # The validator unpacks zips under the system temp dir and never cleans up: give it one we remove.
+        with tempfile.TemporaryDirectory(prefix="eark-validator-") as scratch:
+            completed = subprocess.run(
+                [str(self.python), str(OFFLINE_RUNNER), "-s", "V2.1.0", str(package)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+                env={**os.environ, "TMPDIR": scratch},
+            )
         # The exit code is 0 even for invalid packages: the report on the last line is what counts.
         lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
         if not lines:
