@@ -35,6 +35,7 @@ export default defineConfig({
   test: {
     environment: "happy-dom",
     include: ["src/**/*.spec.ts"],
+    setupFiles: ["src/testing/setup.ts"],
     restoreMocks: true,
     // Element Plus's ESM build imports the CommonJS async-validator; inlining it lets Vite
     // apply the default-export interop, without which every form rule silently passes in tests.

@@ -60,7 +60,7 @@ describe("SignInPage", () => {
 
     const { router } = await signIn(" zfb.drafter ", "demo12345", "/sign-in?redirect=/incoming");
 
-    expect(server.requests[0]?.body).toEqual({ username: "zfb.drafter", password: "demo12345" });
+    expect(server.requests.find((r) => r.url === "/api/auth/login")?.body).toEqual({ username: "zfb.drafter", password: "demo12345" });
     expect(useSessionStore().me?.name).toBe("秦超");
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe("/incoming"));
   });

@@ -7,9 +7,9 @@ import ElementPlus from "element-plus";
 import { createPinia, setActivePinia } from "pinia";
 import { vi } from "vitest";
 import type { Plugin } from "vue";
-import { createMemoryHistory, createRouter } from "vue-router";
+import { createMemoryHistory } from "vue-router";
 import { createAppI18n } from "@/i18n";
-import { routes } from "@/router";
+import { createAppRouter } from "@/router";
 
 export type Answer = { status: number; body?: unknown } | ((body: unknown) => { status: number; body?: unknown });
 
@@ -40,7 +40,7 @@ export function fakeServer(table: Record<string, Answer> = {}): FakeServer {
 export function testPlugins(path = "/") {
   const pinia = createPinia();
   setActivePinia(pinia);
-  const router = createRouter({ history: createMemoryHistory(), routes });
+  const router = createAppRouter(createMemoryHistory());
   void router.push(path);
   const plugins: Plugin[] = [pinia, createAppI18n("zh-CN"), router, ElementPlus];
   return { pinia, router, plugins };

@@ -1,0 +1,76 @@
+import { createPinia, setActivePinia } from "pinia";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fakeServer, settle } from "@/testing/fakeServer";
+import { readCounts, useWorkbenchStore } from "./workbench";
+
+describe("workbench store", () => {
+  beforeEach(() => setActivePinia(createPinia()));
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("shows every count as unknown while the server has no counts endpoint", async () => {
+    fakeServer({ "GET /api/workbench/counts": { status: 404, body: { title: "找不到", status: 404 } } });
+    const store = useWorkbenchStore();
+
+    await store.loadCounts();
+
+    expect(store.counts).toEqual({ todo: null, to_read: null, unsigned: null, overdue: null });
+    expect(store.available).toBe(false);
+  });
+
+  it("loads the four counts", async () => {
+    fakeServer({ "GET /api/workbench/counts": { status: 200, body: { todo: 3, to_read: 1, unsigned: 0, overdue: 2 } } });
+    const store = useWorkbenchStore();
+
+    await store.loadCounts();
+
+    expect(store.counts).toEqual({ todo: 3, to_read: 1, unsigned: 0, overdue: 2 });
+    expect(store.available).toBe(true);
+  });
+
+  it("applies counts carried by an event without asking the server", () => {
+    const server = fakeServer();
+    const store = useWorkbenchStore();
+    store.counts = { todo: 1, to_read: 1, unsigned: 1, overdue: 0 };
+
+    store.applyEvent({ id: 9, type: "incoming.arrived", counts: { unsigned: 2 } });
+
+    expect(store.counts).toEqual({ todo: 1, to_read: 1, unsigned: 2, overdue: 0 });
+    expect(store.notifications.map((n) => n.id)).toEqual([9]);
+    expect(server.requests).toEqual([]);
+  });
+
+  it("reloads the counts once for a burst of events that carry none", async () => {
+    vi.useFakeTimers();
+    const server = fakeServer({ "GET /api/workbench/counts": { status: 200, body: { todo: 5, to_read: 0, unsigned: 0, overdue: 0 } } });
+    const store = useWorkbenchStore();
+
+    store.applyEvent({ id: 1, type: "doc.returned" });
+    store.applyEvent({ id: 2, type: "doc.signed" });
+    store.applyEvent({ id: 3, type: "doc.sealed" });
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(server.requests.filter((r) => r.url === "/api/workbench/counts")).toHaveLength(1);
+    expect(store.counts.todo).toBe(5);
+    expect(store.notifications.map((n) => n.id)).toEqual([3, 2, 1]);
+  });
+
+  it("a resync after missed events gives the same counts as a fresh load", async () => {
+    const fresh = { todo: 7, to_read: 2, unsigned: 4, overdue: 1 };
+    fakeServer({ "GET /api/workbench/counts": { status: 200, body: fresh } });
+    const stale = useWorkbenchStore();
+    stale.counts = { todo: 1, to_read: 0, unsigned: 0, overdue: 0 };
+
+    await stale.resync();
+    await settle();
+
+    expect(stale.counts).toEqual(readCounts(fresh));
+  });
+
+  it("reads a missing or malformed count as unknown", () => {
+    expect(readCounts({ todo: "3", to_read: 2 })).toEqual({ todo: null, to_read: 2, unsigned: null, overdue: null });
+    expect(readCounts(null)).toEqual({ todo: null, to_read: null, unsigned: null, overdue: null });
+  });
+});
