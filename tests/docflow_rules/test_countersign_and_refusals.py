@@ -43,9 +43,7 @@ def test_policy_all_waits_for_every_countersigner(make_driver, countersign_defin
     assert d.state is DocState.AWAITING_SIGNOFF
 
 
-def test_policy_any_completes_on_the_first_approval_and_cancels_the_rest(
-    make_driver, countersign_definition
-) -> None:
+def test_policy_any_completes_on_the_first_approval_and_cancels_the_rest(make_driver, countersign_definition) -> None:
     d = make_driver(countersign_definition(ANY)).to_countersign(*OFFICES)
     outcome = d.do("office-b", Approve("同意", next_holders=("signer",)))
     assert d.state is DocState.AWAITING_SIGNOFF
@@ -117,9 +115,7 @@ def test_the_drafter_cannot_be_added_or_transferred_into_countersign(driver) -> 
 
 
 def test_the_drafter_may_countersign_when_the_workflow_allows_it(make_driver, countersign_definition) -> None:
-    d = make_driver(countersign_definition(drafter_may_countersign=True)).to_countersign(
-        "office-a", "drafter"
-    )
+    d = make_driver(countersign_definition(drafter_may_countersign=True)).to_countersign("office-a", "drafter")
     d.do("drafter", Approve("本部门同意"))
     assert d.holders() == ["office-a"]
 

@@ -182,9 +182,7 @@ def test_a_return_from_after_signoff_to_the_drafter_must_come_back_through_the_s
     assert driver.state is DocState.AWAITING_SIGNOFF
 
 
-def test_a_return_inside_countersign_cancels_the_pending_countersigners(
-    make_driver, countersign_definition
-) -> None:
+def test_a_return_inside_countersign_cancels_the_pending_countersigners(make_driver, countersign_definition) -> None:
     d = make_driver(countersign_definition())
     d.to_countersign("office-a", "office-b", "office-c")
     d.do("office-a", Approve("同意"))
@@ -306,9 +304,7 @@ def test_add_countersigner_while_open_widens_the_round(driver) -> None:
     assert [e.holder for e in events_of(outcome, NewTask)] == ["office-c"]
     driver.do("office-a", Approve())
     driver.do("office-b", Approve())
-    assert driver.state is DocState.COUNTERSIGNING, (
-        "the added countersigner must also approve under policy all"
-    )
+    assert driver.state is DocState.COUNTERSIGNING, "the added countersigner must also approve under policy all"
     driver.do("office-c", Approve(next_holders=("signer",)))
     assert driver.state is DocState.AWAITING_SIGNOFF
 

@@ -118,9 +118,7 @@ OUTSIDE = [pair for pair in itertools.product(DocState, Action) if pair not in T
 
 
 @pytest.mark.parametrize(("state", "action"), OUTSIDE, ids=[f"{s}-{a}" for s, a in OUTSIDE])
-def test_an_action_outside_the_table_is_refused_before_any_guard(
-    make_driver, wide_roster, state, action
-) -> None:
+def test_an_action_outside_the_table_is_refused_before_any_guard(make_driver, wide_roster, state, action) -> None:
     driver = reach(make_driver(standard_definition("xs-gov"), roster=wide_roster), state)
     actor, command = command_for(driver.flow, action)
     with pytest.raises(IllegalMove) as refused:
@@ -134,9 +132,7 @@ def test_an_action_outside_the_table_is_refused_before_any_guard(
     assert refused.value.message  # a sentence for the user, never empty
 
 
-INSIDE = sorted(
-    TRANSITIONS.items(), key=lambda item: (ORDER.index(item[0][0]), list(Action).index(item[0][1]))
-)
+INSIDE = sorted(TRANSITIONS.items(), key=lambda item: (ORDER.index(item[0][0]), list(Action).index(item[0][1])))
 
 
 @pytest.mark.parametrize(("pair", "move"), INSIDE, ids=[f"{s}-{a}" for (s, a), _ in INSIDE])
