@@ -59,8 +59,7 @@ def parse_archival_code(text: str) -> ArchivalCode:
     match = ARCHIVAL_CODE.match(text)
     if match is None:
         raise ArchivalCodeError(
-            f"档号 {text!r} 不符合“全宗号-门类代码·年度-保管期限-机构代码-件号”格式"
-            "（例：Z109-WS·2011-Y-BGS-0001）"
+            f"档号 {text!r} 不符合“全宗号-门类代码·年度-保管期限-机构代码-件号”格式（例：Z109-WS·2011-Y-BGS-0001）"
         )
     item = int(match["item"])
     if item == 0:

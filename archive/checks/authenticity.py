@@ -32,9 +32,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def check_authenticity(report: VerifyReport, context: CheckContext, meta: PackageMetadata) -> list[Finding]:
     stage = context.stage
     return [
-        finding(
-            stage, GROUP, 1, "电子签名有效", _signature_problems(report), ok="所有电子签名与锁定签名均有效"
-        ),
+        finding(stage, GROUP, 1, "电子签名有效", _signature_problems(report), ok="所有电子签名与锁定签名均有效"),
         finding(
             stage,
             GROUP,
@@ -53,9 +51,7 @@ def check_authenticity(report: VerifyReport, context: CheckContext, meta: Packag
             ok="元数据格式、长度与值域正确",
         ),
         _archival_code_form(meta, context),
-        finding(
-            stage, GROUP, 6, "档号、文号不重复", _duplicates(meta, context), ok="档号与文件编号在馆内唯一"
-        ),
+        finding(stage, GROUP, 6, "档号、文号不重复", _duplicates(meta, context), ok="档号与文件编号在馆内唯一"),
         finding(
             stage,
             GROUP,
@@ -169,18 +165,13 @@ def _attribute_problems(meta: PackageMetadata) -> list[str]:
     for document in meta.documents:
         label = f"文档 {document.identifier}（{document.file_name}）"
         if document.declared_size is not None and document.declared_size != document.actual_size:
-            problems.append(
-                f"{label} 实际 {document.actual_size} 字节，元数据记载 {document.declared_size} 字节"
-            )
+            problems.append(f"{label} 实际 {document.actual_size} 字节，元数据记载 {document.declared_size} 字节")
         kind = detect_kind(document)
         allowed = EXTENSIONS.get(kind)
         if allowed is not None and document.extension not in allowed:
             problems.append(f"{label} 内容是 {kind.value}，扩展名却是 .{document.extension}")
         declared_family = kind.value.split("/")[0]
-        if (
-            kind not in (FileKind.UNKNOWN, FileKind.EMPTY)
-            and declared_family not in document.format_info.upper()
-        ):
+        if kind not in (FileKind.UNKNOWN, FileKind.EMPTY) and declared_family not in document.format_info.upper():
             problems.append(f"{label} 内容是 {kind.value}，格式信息却写作 {document.format_info!r}")
         if kind is FileKind.PDF and "PDF/A" in document.format_info.upper():
             problems.append(f"{label} 格式信息声称 PDF/A，文件中却没有 PDF/A 标识（pdfaid:part）")

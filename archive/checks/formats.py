@@ -44,9 +44,7 @@ EXECUTABLE_KINDS = frozenset({FileKind.PE, FileKind.ELF, FileKind.MACHO, FileKin
 DEFAULT_WHITELIST = frozenset(
     {FileKind.PDFA, FileKind.OFD, FileKind.XML, FileKind.TXT, FileKind.JPEG, FileKind.PNG, FileKind.TIFF}
 )
-SCRIPT_EXTENSIONS = frozenset(
-    {"bat", "cmd", "ps1", "vbs", "vbe", "js", "jse", "wsf", "sh", "hta", "scr", "com"}
-)
+SCRIPT_EXTENSIONS = frozenset({"bat", "cmd", "ps1", "vbs", "vbe", "js", "jse", "wsf", "sh", "hta", "scr", "com"})
 # The extensions each detected kind may carry; a mismatch means the name lies about the content.
 EXTENSIONS: dict[FileKind, frozenset[str]] = {
     FileKind.PDF: frozenset({"pdf"}),
@@ -149,11 +147,7 @@ def opens(document: DocumentRecord, kind: FileKind) -> str | None:
     if kind in (FileKind.PDF, FileKind.PDFA):
         return None if b"%%EOF" in tail[-1024:] else "PDF 文件末尾没有 %%EOF（文件不完整或已损坏）"
     if kind is FileKind.PNG:
-        return (
-            None
-            if head[12:16] == b"IHDR" and b"IEND" in tail[-12:]
-            else "PNG 缺少 IHDR 或 IEND 块（文件不完整）"
-        )
+        return None if head[12:16] == b"IHDR" and b"IEND" in tail[-12:] else "PNG 缺少 IHDR 或 IEND 块（文件不完整）"
     if kind is FileKind.JPEG:
         return None if tail.rstrip(b"\x00").endswith(b"\xff\xd9") else "JPEG 末尾没有 EOI 标记（文件不完整）"
     if kind in (FileKind.OFD, FileKind.OOXML, FileKind.ZIP):

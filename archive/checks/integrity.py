@@ -18,9 +18,7 @@ def check_integrity(context: CheckContext, meta: PackageMetadata) -> list[Findin
         _matches_transfer_list(meta, context),
         _item_numbers_continuous(meta, context),
         finding(stage, GROUP, 4, "处理过程记录完整", _history_problems(meta), ok=_history_summary(meta)),
-        finding(
-            stage, GROUP, 5, "文件及附件齐全", _content_problems(meta, context), ok="主文档与全部附件齐全"
-        ),
+        finding(stage, GROUP, 5, "文件及附件齐全", _content_problems(meta, context), ok="主文档与全部附件齐全"),
     ]
 
 
@@ -44,9 +42,7 @@ def _matches_transfer_list(meta: PackageMetadata, context: CheckContext) -> Find
         return warning(context.stage, GROUP, 2, title, "未提供移交清单，未核对件数与字节数")
     problems = []
     if entry.file_number != meta.fields.get(ns.FILE_NUMBER):
-        problems.append(
-            f"移交清单的电子文件号 {entry.file_number} 与封装包的 {meta.fields.get(ns.FILE_NUMBER)} 不符"
-        )
+        problems.append(f"移交清单的电子文件号 {entry.file_number} 与封装包的 {meta.fields.get(ns.FILE_NUMBER)} 不符")
     if entry.document_count != len(meta.documents):
         problems.append(f"移交清单记载 {entry.document_count} 个文档，封装包中有 {len(meta.documents)} 个")
     total = sum(document.actual_size for document in meta.documents)
@@ -93,9 +89,7 @@ def _history_problems(meta: PackageMetadata) -> list[str]:
     for entity in meta.business:
         who = entity.get(ns.AGENT_ID)
         if who not in agent_ids:
-            problems.append(
-                f"业务实体 {entity.get(ns.BUSINESS_ID)} 的机构人员标识符 {who} 没有对应的机构人员实体"
-            )
+            problems.append(f"业务实体 {entity.get(ns.BUSINESS_ID)} 的机构人员标识符 {who} 没有对应的机构人员实体")
     return problems
 
 

@@ -45,9 +45,7 @@ class Finding:
     explanation: str
 
 
-def finding(
-    stage: Stage, group: CheckGroup, number: int, title: str, problems: list[str], *, ok: str
-) -> Finding:
+def finding(stage: Stage, group: CheckGroup, number: int, title: str, problems: list[str], *, ok: str) -> Finding:
     """A pass with ``ok`` as explanation when ``problems`` is empty, else a fail listing them."""
     code = f"{stage.value}-{group.number}-{number}"
     if problems:

@@ -32,6 +32,4 @@ def run_four_checks(report: VerifyReport, context: CheckContext, *, checked_at: 
             *check_usability(context, meta),
             *check_security(report, context, meta),
         ]
-    return CheckReport(
-        context.stage, report.sha256, checked_at.isoformat(timespec="seconds"), tuple(findings)
-    )
+    return CheckReport(context.stage, report.sha256, checked_at.isoformat(timespec="seconds"), tuple(findings))

@@ -19,9 +19,7 @@ def check_security(report: VerifyReport, context: CheckContext, meta: PackageMet
         _virus_scan(context),
         finding(stage, GROUP, 2, "无可执行文件", _executables(meta), ok="没有可执行文件或脚本"),
         finding(stage, GROUP, 3, "无宏代码", _macros(meta), ok="没有宏或脚本动作"),
-        finding(
-            stage, GROUP, 4, "传输中受保护", _protection(report, context), ok=_protection_summary(context)
-        ),
+        finding(stage, GROUP, 4, "传输中受保护", _protection(report, context), ok=_protection_summary(context)),
     ]
 
 

@@ -25,9 +25,7 @@ def check_usability(context: CheckContext, meta: PackageMetadata) -> list[Findin
             ok=f"全部文件格式属于：{whitelist}",
         ),
         finding(stage, GROUP, 3, "文件可以打开", _cannot_open(meta), ok="全部文件结构完整，可以打开"),
-        finding(
-            stage, GROUP, 4, "无加密、无非公开压缩", _locked_content(meta), ok="文件未加密、未使用非公开压缩"
-        ),
+        finding(stage, GROUP, 4, "无加密、无非公开压缩", _locked_content(meta), ok="文件未加密、未使用非公开压缩"),
     ]
 
 
@@ -36,9 +34,7 @@ def _off_whitelist(meta: PackageMetadata, context: CheckContext) -> list[str]:
     for document in meta.documents:
         kind = detect_kind(document)
         if kind not in context.format_whitelist:
-            problems.append(
-                f"文档 {document.identifier}（{document.file_name}）的格式 {kind.value} 不在归档格式清单内"
-            )
+            problems.append(f"文档 {document.identifier}（{document.file_name}）的格式 {kind.value} 不在归档格式清单内")
     return problems
 
 

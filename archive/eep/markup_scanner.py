@@ -112,9 +112,7 @@ class MarkupScanner:
         if markup:
             self._skeleton_bytes += end - start
             if self._skeleton_bytes > self._max_skeleton:
-                raise PackageRefused(
-                    f"封装包的元数据部分超过 {self._max_skeleton} 字节上限（编码数据之外的内容过大）"
-                )
+                raise PackageRefused(f"封装包的元数据部分超过 {self._max_skeleton} 字节上限（编码数据之外的内容过大）")
             self._on_markup(piece)
         else:
             assert self._payload is not None

@@ -77,9 +77,7 @@ def current_file_entity(root: Element) -> Element | None:
 
 def original_file_entity(root: Element) -> Element | None:
     """The 文件实体 holding the files: the innermost original's (revisions carry no files)."""
-    entities = [
-        entity for entity in root.iter(ns.q(ns.FILE_ENTITY)) if entity.find(ns.q(ns.FILE_DATA)) is not None
-    ]
+    entities = [entity for entity in root.iter(ns.q(ns.FILE_ENTITY)) if entity.find(ns.q(ns.FILE_DATA)) is not None]
     return entities[0] if entities else None
 
 

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from archive.eep.markup_scanner import MarkupScanner, PackageRefused, Region
-from archive.eep.payload import PayloadDecoder
+from archive.eep.payload import DIGEST_ALGORITHMS, BackgroundHasher, PayloadDecoder
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -32,6 +32,10 @@ class ReadLimits:
     max_package_bytes: int = 8 * 1024**3
     max_skeleton_bytes: int = 64 * 1024**2
     chunk_bytes: int = 4 * 1024**2
+    # Which recorded file digests to recompute. Both by default; SM3 is several times slower than
+    # SHA-256 in OpenSSL, so a caller re-checking fixity in bulk may choose SHA-256 alone (the
+    # signature already binds both digests).
+    digest_algorithms: tuple[str, ...] = DIGEST_ALGORITHMS
 
 
 @dataclass
@@ -44,6 +48,7 @@ class PackageScan:
     root_end_offset: int
     size: int
     sha256: str  # of the whole package file, for "the package received equals the package sent"
+    digest_algorithms: tuple[str, ...] = DIGEST_ALGORITHMS
 
     def regions_named(self, name: str) -> list[Region]:
         return [region for region in self.regions if region.name == name]
@@ -82,13 +87,14 @@ def scan_package(
     payloads: list[PayloadDecoder] = []
 
     def open_payload(index: int) -> PayloadDecoder:
-        decoder = PayloadDecoder(index, payload_target(index) if payload_target else None)
+        target = payload_target(index) if payload_target else None
+        decoder = PayloadDecoder(index, target, limits.digest_algorithms)
         payloads.append(decoder)
         return decoder
 
     scanner = MarkupScanner(parser.feed, open_payload, max_skeleton_bytes=limits.max_skeleton_bytes)
     done = 0
-    whole = hashlib.sha256()
+    whole = BackgroundHasher(hashlib.sha256())
     try:
         with path.open("rb") as stream:
             while chunk := stream.read(limits.chunk_bytes):
@@ -105,4 +111,6 @@ def scan_package(
         raise PackageRefused(f"封装包不是格式良好的 XML：{exc}") from exc
     if not scanner.saw_root_end:
         raise PackageRefused("封装包没有根元素的结束标签（文件被截断）")
-    return PackageScan(root, scanner.regions, payloads, scanner.root_end_offset, done, whole.hexdigest())
+    return PackageScan(
+        root, scanner.regions, payloads, scanner.root_end_offset, done, whole.hexdigest(), limits.digest_algorithms
+    )

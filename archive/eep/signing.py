@@ -148,9 +148,7 @@ def public_key_fingerprint(certificate_or_key_der: bytes) -> str:
     return hashlib.sha256(spki).hexdigest()
 
 
-def check_signature(
-    sha256_digest: bytes, signature_b64: str, certificate_b64: str, algorithm: str
-) -> SignatureCheck:
+def check_signature(sha256_digest: bytes, signature_b64: str, certificate_b64: str, algorithm: str) -> SignatureCheck:
     """Check ``签名结果`` over ``sha256_digest`` with the key in ``证书``; never raises on bad input."""
     try:
         signature = base64.b64decode(signature_b64.strip(), validate=True)

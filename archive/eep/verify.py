@@ -22,6 +22,7 @@ from archive.eep import namespaces as ns
 from archive.eep.markup_scanner import PackageRefused
 from archive.eep.metadata_reader import read_metadata, text
 from archive.eep.model import PackageMetadata
+from archive.eep.payload import DIGEST_ALGORITHMS
 from archive.eep.reader import PackageScan, ProgressCallback, ReadLimits, hardened_parser, scan_package
 from archive.eep.signing import check_signature
 
@@ -111,7 +112,7 @@ def evaluate_scan(
         return VerifyReport(str(path), scan.size, (finding,), sha256=scan.sha256)
     findings = _schema_findings(root)
     metadata = read_metadata(root, scan.payloads)
-    findings += _payload_findings(root, scan)
+    findings += _payload_findings(root, scan, skipped=set(DIGEST_ALGORITHMS) - set(scan.digest_algorithms))
     outcomes = _signature_outcomes(root, scan)
     for outcome in outcomes:
         label = ns.LOCK_SIGNATURE if outcome.is_lock else ns.SIGNATURE
@@ -140,14 +141,12 @@ def _schema_findings(root: etree._Element) -> list[VerifyFinding]:
     ]
 
 
-def _payload_findings(root: etree._Element, scan: PackageScan) -> list[VerifyFinding]:
+def _payload_findings(root: etree._Element, scan: PackageScan, skipped: set[str]) -> list[VerifyFinding]:
     findings: list[VerifyFinding] = []
     encodings = list(root.iter(ns.q(ns.ENCODING)))
     if len(encodings) != len(scan.payloads):
         findings.append(
-            VerifyFinding(
-                ns.ENCODED_DATA, f"找到 {len(scan.payloads)} 段编码数据", f"{len(encodings)} 个编码各一段"
-            )
+            VerifyFinding(ns.ENCODED_DATA, f"找到 {len(scan.payloads)} 段编码数据", f"{len(encodings)} 个编码各一段")
         )
     for encoding, payload in zip(encodings, scan.payloads, strict=False):
         name = text(encoding, ns.ELECTRONIC_ATTRIBUTES, ns.COMPUTER_FILE_NAME) or f"编码#{payload.index + 1}"
@@ -171,12 +170,13 @@ def _payload_findings(root: etree._Element, scan: PackageScan) -> list[VerifyFin
         for node in digests:
             algorithm = node.get(ns.DIGEST_ALGORITHM_ATTR, "")
             expected = (node.text or "").strip()
+            if algorithm in skipped:  # the caller chose not to recompute it (ReadLimits.digest_algorithms)
+                continue
             if actual.get(algorithm) != expected:
                 findings.append(
                     VerifyFinding(
                         f"{where}/{ns.FILE_DIGEST}[{algorithm}]",
-                        f"解码后文件的 {algorithm} 摘要为 {actual.get(algorithm, '（不支持的算法）')}，"
-                        "与记录不符",
+                        f"解码后文件的 {algorithm} 摘要为 {actual.get(algorithm, '（不支持的算法）')}，与记录不符",
                         expected,
                     )
                 )
@@ -200,9 +200,7 @@ def _signature_outcomes(root: etree._Element, scan: PackageScan) -> list[Signatu
     for lock in root.iter(ns.q(ns.LOCK_SIGNATURE)):
         locked_id = text(lock, ns.LOCKED_SIGNATURE_ID) or ""
         parent = lock.getparent()
-        siblings = (
-            parent.iterfind(f"{ns.q(ns.SIGNATURE_BLOCK)}/{ns.q(ns.SIGNATURE)}") if parent is not None else ()
-        )
+        siblings = parent.iterfind(f"{ns.q(ns.SIGNATURE_BLOCK)}/{ns.q(ns.SIGNATURE)}") if parent is not None else ()
         candidates = [node for node in siblings if text(node, ns.SIGNATURE_ID) == locked_id]
         digest = None
         if len(candidates) == 1:
@@ -212,9 +210,7 @@ def _signature_outcomes(root: etree._Element, scan: PackageScan) -> list[Signatu
     return outcomes
 
 
-def _outcome(
-    node: etree._Element, digest: bytes | None, identifier: str | None, *, is_lock: bool
-) -> SignatureOutcome:
+def _outcome(node: etree._Element, digest: bytes | None, identifier: str | None, *, is_lock: bool) -> SignatureOutcome:
     signer = text(node, ns.SIGNER) or ""
     if digest is None:
         target = "被锁定签名标识符所指的电子签名" if is_lock else "被签名对象"
@@ -225,6 +221,4 @@ def _outcome(
         text(node, ns.CERTIFICATE_BLOCK, ns.CERTIFICATE) or "",
         text(node, ns.SIGNATURE_ALGORITHM) or "",
     )
-    return SignatureOutcome(
-        identifier or "", signer, check.valid, check.reason, check.key_fingerprint, is_lock
-    )
+    return SignatureOutcome(identifier or "", signer, check.valid, check.reason, check.key_fingerprint, is_lock)

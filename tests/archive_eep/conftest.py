@@ -134,9 +134,7 @@ def agents() -> tuple[AgentEntity, ...]:
     )
 
 
-def package_input(
-    folder: Path, *, extra: tuple[PackageDocument, ...] = (), **entity_changes: object
-) -> PackageInput:
+def package_input(folder: Path, *, extra: tuple[PackageDocument, ...] = (), **entity_changes: object) -> PackageInput:
     main = folder / "正文.pdf"
     main.write_bytes(pdf_bytes())
     documents = (

@@ -65,9 +65,7 @@ def test_a_full_class_is_refused() -> None:
 
 
 def test_gaps_are_reported_per_class() -> None:
-    gaps = item_number_gaps(
-        ["Z109-WS·2026-Y-BGS-0001", "Z109-WS·2026-Y-BGS-0004", "Z109-WS·2026-D10-BGS-0001"]
-    )
+    gaps = item_number_gaps(["Z109-WS·2026-Y-BGS-0001", "Z109-WS·2026-Y-BGS-0004", "Z109-WS·2026-D10-BGS-0001"])
     assert gaps == {OFFICE_2026: [2, 3]}
 
 

@@ -65,9 +65,7 @@ def test_verify_accepts_a_fresh_package_and_reads_back_its_metadata(
     assert [outcome.valid for outcome in report.signatures] == [True]
 
 
-def test_build_result_reports_the_digests_written_into_the_package(
-    tmp_path: Path, signer: PackageSigner
-) -> None:
+def test_build_result_reports_the_digests_written_into_the_package(tmp_path: Path, signer: PackageSigner) -> None:
     out = io.BytesIO()
     result = build_package(package_input(tmp_path), out, signer)
     assert result.bytes_written == len(out.getvalue())
@@ -82,12 +80,8 @@ def test_payload_is_written_as_one_line_of_base64(make_package: Callable[..., Pa
     assert payloads and all("\n" not in text for text in payloads)
 
 
-def test_builder_refuses_a_stream_shorter_than_its_declared_size(
-    tmp_path: Path, signer: PackageSigner
-) -> None:
-    short = PackageDocument(
-        "D-9", DocumentRole.ATTACHED, "附件", "附件.txt", "TXT", io.BytesIO(b"abc"), size=10
-    )
+def test_builder_refuses_a_stream_shorter_than_its_declared_size(tmp_path: Path, signer: PackageSigner) -> None:
+    short = PackageDocument("D-9", DocumentRole.ATTACHED, "附件", "附件.txt", "TXT", io.BytesIO(b"abc"), size=10)
     with pytest.raises(BuildError, match="实际读到 3 字节"):
         build_package(package_input(tmp_path, extra=(short,)), io.BytesIO(), signer)
 
@@ -118,3 +112,22 @@ def test_progress_reports_bytes_read_up_to_the_file_size(make_package: Callable[
 def test_report_serialises_to_json_ready_data(make_package: Callable[..., Path]) -> None:
     data = verify_package(make_package()).to_dict()
     assert data["ok"] is True and data["signatures"][0]["valid"] is True
+
+
+def test_sha256_only_verification_skips_sm3_but_still_catches_a_changed_file(
+    make_package: Callable[..., Path], tmp_path: Path
+) -> None:
+    from archive.eep.reader import ReadLimits
+
+    sha_only = ReadLimits(digest_algorithms=("SHA-256",))
+    path = make_package()
+    report = verify_package(path, limits=sha_only)
+    assert report.ok and report.metadata is not None
+    assert set(report.metadata.documents[0].actual_digests) == {"SHA-256"}
+    data = path.read_bytes()
+    start = data.index(f"<{ns.ENCODED_DATA}>".encode()) + len(f"<{ns.ENCODED_DATA}>".encode()) + 8
+    changed = tmp_path / "changed.eep"
+    changed.write_bytes(data[:start] + (b"A" if data[start : start + 1] != b"A" else b"B") + data[start + 1 :])
+    elements = [finding.element for finding in verify_package(changed, limits=sha_only).findings]
+    assert "编码[正文.pdf]/文件摘要[SHA-256]" in elements
+    assert "编码[正文.pdf]/文件摘要[SM3]" not in elements

@@ -69,9 +69,7 @@ def test_authenticity_catches_a_file_whose_size_differs_from_its_metadata(
 ) -> None:
     path = make_package()
     size = len(png_bytes())
-    data = path.read_bytes().replace(
-        f"<计算机文件大小>{size}<".encode(), f"<计算机文件大小>{size + 7}<".encode(), 1
-    )
+    data = path.read_bytes().replace(f"<计算机文件大小>{size}<".encode(), f"<计算机文件大小>{size + 7}<".encode(), 1)
     path.write_bytes(data)
     report = check(path)
     assert "GD-1-7" in failed_codes(report)
@@ -118,12 +116,7 @@ def test_security_catches_a_shell_script(make_package: Callable[..., Path]) -> N
 
 def test_security_catches_office_macros(make_package: Callable[..., Path]) -> None:
     name = b"word/vbaProject.bin"
-    zipped = (
-        b"PK\x03\x04"
-        + struct.pack("<HHHHHIIIHH", 20, 0, 0, 0, 0, 0, 0, 0, len(name), 0)
-        + name
-        + b"PK\x05\x06"
-    )
+    zipped = b"PK\x03\x04" + struct.pack("<HHHHHIIIHH", 20, 0, 0, 0, 0, 0, 0, 0, len(name), 0) + name + b"PK\x05\x06"
     report = check(make_package(extra=(attachment("表格.docm", zipped, "OOXML"),)))
     assert "GD-4-3" in failed_codes(report)
     assert "含 VBA 宏工程" in report.by_code("GD-4-3").explanation
@@ -159,10 +152,7 @@ def test_authenticity_catches_duplicate_archival_code_and_document_number(
         used_document_numbers=frozenset({"象政发〔2026〕7号"}),
     )
     explanation = check(make_package(), context).by_code("GD-1-6").explanation
-    assert (
-        "档号 Z109-WS·2026-Y-BGS-0001 已被" in explanation
-        and "文件编号 象政发〔2026〕7号 已被" in explanation
-    )
+    assert "档号 Z109-WS·2026-Y-BGS-0001 已被" in explanation and "文件编号 象政发〔2026〕7号 已被" in explanation
 
 
 def test_authenticity_catches_a_package_other_than_the_one_sent(make_package: Callable[..., Path]) -> None:
@@ -198,9 +188,7 @@ def test_virus_scan_not_installed_is_a_warning_that_says_so(make_package: Callab
 
 def test_an_infected_file_found_by_clamav_fails_the_security_check(make_package: Callable[..., Path]) -> None:
     def fake_run(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
-        return subprocess.CompletedProcess(
-            command, 1, stdout="/tmp/x/附件.pdf: Eicar-Signature FOUND\n", stderr=""
-        )
+        return subprocess.CompletedProcess(command, 1, stdout="/tmp/x/附件.pdf: Eicar-Signature FOUND\n", stderr="")
 
     scanner = ClamAvScanner(which=lambda name: f"/usr/bin/{name}", run=fake_run)
     outcome = scanner([Path("/tmp/x/附件.pdf")])
@@ -224,13 +212,9 @@ def test_report_round_trips_through_json(make_package: Callable[..., Path]) -> N
     assert '"group": "真实性"' in report.to_json()
 
 
-def test_checks_read_the_corrected_metadata_of_a_revision(
-    make_package: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_checks_read_the_corrected_metadata_of_a_revision(make_package: Callable[..., Path], tmp_path: Path) -> None:
     revised = tmp_path / "revised.eep"
-    revision = MetadataRevision(
-        "补记档号", file_entity(archival_code="Z109-WS·2026-Y-BGS-0002"), "象山县档案馆", NOW
-    )
+    revision = MetadataRevision("补记档号", file_entity(archival_code="Z109-WS·2026-Y-BGS-0002"), "象山县档案馆", NOW)
     with revised.open("wb") as out:
         build_revision(make_package(), revision, out, PackageSigner.generate("象山县档案馆"))
     report = check(revised, full_context(used_archival_codes=frozenset({"Z109-WS·2026-Y-BGS-0001"})))

@@ -38,9 +38,7 @@ def test_extract_restores_every_file_byte_for_byte(make_package: Callable[..., P
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == sorted(p.name for p in restored)
 
 
-def test_extract_of_a_tampered_package_leaves_nothing_behind(
-    make_package: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_extract_of_a_tampered_package_leaves_nothing_behind(make_package: Callable[..., Path], tmp_path: Path) -> None:
     path = make_package()
     path.write_bytes(path.read_bytes().replace("冬季".encode(), "夏季".encode(), 1))
     with pytest.raises(PackageRejected, match="电子签名"):

@@ -50,9 +50,7 @@ def test_a_changed_byte_in_a_files_base64_breaks_its_digest_and_the_signature(
     assert "电子签名[SIG-1]" in found
 
 
-def test_a_replaced_signature_value_is_reported_invalid(
-    make_package: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_a_replaced_signature_value_is_reported_invalid(make_package: Callable[..., Path], tmp_path: Path) -> None:
     data = make_package().read_bytes()
     start = data.index(f"<{ns.SIGNATURE_VALUE}>".encode()) + len(f"<{ns.SIGNATURE_VALUE}>".encode())
     end = data.index(f"</{ns.SIGNATURE_VALUE}>".encode())
@@ -61,9 +59,7 @@ def test_a_replaced_signature_value_is_reported_invalid(
     assert "电子签名[SIG-1]" in problems(write(tmp_path, changed))
 
 
-def test_a_changed_declared_size_is_named_with_both_sizes(
-    make_package: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_a_changed_declared_size_is_named_with_both_sizes(make_package: Callable[..., Path], tmp_path: Path) -> None:
     data = make_package().read_bytes()
     size_tag = f"<{ns.COMPUTER_FILE_SIZE}>".encode()
     start = data.index(size_tag) + len(size_tag)
@@ -74,9 +70,7 @@ def test_a_changed_declared_size_is_named_with_both_sizes(
     assert f"编码数据解码后为 {real} 字节，元数据写的是 {real + 1}" in found
 
 
-def test_a_certificate_swapped_for_another_key_fails(
-    make_package: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_a_certificate_swapped_for_another_key_fails(make_package: Callable[..., Path], tmp_path: Path) -> None:
     data = make_package().read_bytes()
     tag, end_tag = f"<{ns.CERTIFICATE}>".encode(), f"</{ns.CERTIFICATE}>".encode()
     other = PackageSigner.generate("冒名者").certificate_der()
@@ -125,9 +119,7 @@ def test_the_xxe_payload_is_never_read(tmp_path: Path) -> None:
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_a_package_in_the_wrong_namespace_is_refused(
-    make_package: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_a_package_in_the_wrong_namespace_is_refused(make_package: Callable[..., Path], tmp_path: Path) -> None:
     data = replace_once(make_package().read_bytes(), ns.EEP_NS.encode(), b"http://example.com/not-eep")
     found = problems(write(tmp_path, data))
     assert "命名空间错误或不是 EEP" in verify_package(write(tmp_path, data)).findings[0].expected
@@ -157,8 +149,6 @@ def test_oversize_metadata_outside_the_payload_is_refused(make_package: Callable
 
 
 def test_a_schema_violation_names_the_element(make_package: Callable[..., Path], tmp_path: Path) -> None:
-    data = replace_once(
-        make_package().read_bytes(), "<文档主从声明>主文档".encode(), "<文档主从声明>正文".encode()
-    )
+    data = replace_once(make_package().read_bytes(), "<文档主从声明>主文档".encode(), "<文档主从声明>正文".encode())
     found = problems(write(tmp_path, data))
     assert "不符合封装包 XSD" in found and "文档主从声明" in found
