@@ -33,7 +33,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
   },
   test: {
-    environment: "happy-dom",
+    // jsdom rather than happy-dom: Element Plus tables keep a MutationObserver in reactive state,
+    // and happy-dom's private-field MutationObserver fails behind that proxy.
+    environment: "jsdom",
     include: ["src/**/*.spec.ts"],
     setupFiles: ["src/testing/setup.ts"],
     restoreMocks: true,
