@@ -22,15 +22,9 @@ def overdue_tasks(tasks: Iterable[Task], now: datetime) -> list[Task]:
     return sorted(late, key=lambda task: (task.due_at, task.id))
 
 
-def near_deadline_tasks(
-    tasks: Iterable[Task], now: datetime, within: timedelta = DEFAULT_WARNING
-) -> list[Task]:
+def near_deadline_tasks(tasks: Iterable[Task], now: datetime, within: timedelta = DEFAULT_WARNING) -> list[Task]:
     """Open tasks due within `within` from now but not yet overdue, soonest first."""
-    soon = [
-        task
-        for task in tasks
-        if task.is_open and task.due_at is not None and now < task.due_at <= now + within
-    ]
+    soon = [task for task in tasks if task.is_open and task.due_at is not None and now < task.due_at <= now + within]
     return sorted(soon, key=lambda task: (task.due_at, task.id))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
@@ -148,7 +148,6 @@ class Elements:
     printing_organ: str = ""  # 印发机关
     printing_date: date | None = None  # 印发日期
     page_count: int | None = None  # 页码 (total pages of the rendered copy)
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def attachment_notes(self) -> tuple[str, ...]:
@@ -160,11 +159,7 @@ class Elements:
         """密级和保密期限 as printed, e.g. 机密★5年."""
         if self.classification is None:
             return None
-        return (
-            f"{self.classification}★{self.secrecy_period}"
-            if self.secrecy_period
-            else str(self.classification)
-        )
+        return f"{self.classification}★{self.secrecy_period}" if self.secrecy_period else str(self.classification)
 
 
 @dataclass(frozen=True)
@@ -205,9 +200,7 @@ def validate_elements(
 def _check_classification(e: Elements, classified_system: bool) -> Iterable[Violation]:
     if e.classification is None:
         if e.copy_number is not None:
-            yield Violation(
-                "copy_number", "copy_number.unclassified", "份号仅用于涉密公文；非涉密公文请删除份号"
-            )
+            yield Violation("copy_number", "copy_number.unclassified", "份号仅用于涉密公文；非涉密公文请删除份号")
         if e.secrecy_period:
             yield Violation("secrecy_period", "secrecy_period.unclassified", "未标密级的公文不能标注保密期限")
         return
@@ -218,9 +211,7 @@ def _check_classification(e: Elements, classified_system: bool) -> Iterable[Viol
             f"本系统不是涉密信息系统，不能处理{e.classification}公文；请通过涉密渠道办理，或删除密级",
         )
     if e.copy_number is None or not _COPY_NUMBER.match(e.copy_number):
-        yield Violation(
-            "copy_number", "copy_number.format", "涉密公文必须标注份号，份号为 6 位阿拉伯数字，例如 000001"
-        )
+        yield Violation("copy_number", "copy_number.format", "涉密公文必须标注份号，份号为 6 位阿拉伯数字，例如 000001")
     if e.secrecy_period is not None and not _SECRECY_PERIOD.match(e.secrecy_period):
         yield Violation("secrecy_period", "secrecy_period.format", "保密期限应写作“5年”“6个月”或“长期”")
 
@@ -232,9 +223,7 @@ def _check_identity(e: Elements, title_max: int) -> Iterable[Violation]:
     if not title:
         yield Violation("title", "title.required", "标题不能为空")
     elif len(title) > title_max:
-        yield Violation(
-            "title", "title.too_long", f"标题不能超过 {title_max} 个字，当前 {len(title)} 个字，请精简"
-        )
+        yield Violation("title", "title.too_long", f"标题不能超过 {title_max} 个字，当前 {len(title)} 个字，请精简")
     if not e.issuer_mark.strip():
         yield Violation("issuer_mark", "issuer_mark.required", "缺少发文机关标志，例如“象山县人民政府文件”")
     if not any(name.strip() for name in e.issuer_names):
@@ -256,9 +245,7 @@ def _check_recipients(e: Elements, known_unit_codes: Collection[str]) -> Iterabl
         for i, recipient in enumerate(recipients):
             path = f"{field_name}[{i}]"
             if not recipient.name.strip():
-                yield Violation(
-                    f"{path}.name", "recipient.name_required", f"{label}机关第 {i + 1} 项缺少名称"
-                )
+                yield Violation(f"{path}.name", "recipient.name_required", f"{label}机关第 {i + 1} 项缺少名称")
             if recipient.unit_code is not None and recipient.unit_code not in known_unit_codes:
                 yield Violation(
                     f"{path}.unit_code",

@@ -53,9 +53,7 @@ def record_signoff(work: Work, task: Task, opinion: str) -> None:
     )
 
 
-def advance(
-    work: Work, opinion: str, next_holders: Sequence[str], skip: frozenset[StepKind], roster: Roster
-) -> None:
+def advance(work: Work, opinion: str, next_holders: Sequence[str], skip: frozenset[StepKind], roster: Roster) -> None:
     """送审 (from 拟稿) or 同意 at any human step before 用印."""
     step = work.current_step()
     definition = work.flow.definition
@@ -89,17 +87,11 @@ def assign_number(work: Work, command: AssignNumber) -> None:
         # Idempotent: a retried request, or 登记 re-entered after a change, keeps the number it has.
         return
     if work.flow.doc_number is not None:
-        raise AlreadyNumbered(
-            f"本文件已编号为 {work.flow.doc_number}，不能改编为 {number}；如需作废原号请走作废登记"
-        )
+        raise AlreadyNumbered(f"本文件已编号为 {work.flow.doc_number}，不能改编为 {number}；如需作废原号请走作废登记")
     acting_task(work.flow, work.actor, work.delegations, work.now)
     work.flow = replace(work.flow, doc_number=number)
     work.note = number
-    work.emit(
-        Numbered(
-            document_id=work.flow.document_id, recipients=work.notify(work.flow.drafter), doc_number=number
-        )
-    )
+    work.emit(Numbered(document_id=work.flow.document_id, recipients=work.notify(work.flow.drafter), doc_number=number))
 
 
 def seal(work: Work, command: Seal, roster: Roster) -> None:
@@ -132,7 +124,5 @@ def dispatch(work: Work, command: Dispatch) -> None:
     work.note = command.opinion
     signer = () if work.flow.signoff is None else (work.flow.signoff.signer,)
     work.emit(
-        Dispatched(
-            document_id=work.flow.document_id, recipients=work.notify(work.flow.drafter, *signer), at=work.now
-        )
+        Dispatched(document_id=work.flow.document_id, recipients=work.notify(work.flow.drafter, *signer), at=work.now)
     )

@@ -79,9 +79,7 @@ class Work:
             self.acting_for = task.holder
         return self.close(task, TaskStatus.DONE, outcome, by=self.actor, opinion=opinion)
 
-    def close(
-        self, task: Task, status: TaskStatus, outcome: TaskOutcome, *, by: str | None, opinion: str = ""
-    ) -> Task:
+    def close(self, task: Task, status: TaskStatus, outcome: TaskOutcome, *, by: str | None, opinion: str = "") -> Task:
         closed = task.close(status, outcome, self.now, by=by, opinion=opinion)
         tasks = tuple(closed if t.id == task.id else t for t in self.flow.tasks)
         self.flow = replace(self.flow, tasks=tasks)
@@ -115,9 +113,7 @@ class Work:
         return cancelled
 
     def create(self, step: StepKind, holder: str, round_no: int, due: datetime | None) -> Task:
-        task = Task(
-            self.flow.next_task_id, step, holder, round_no, self.now, assigned_by=self.actor, due_at=due
-        )
+        task = Task(self.flow.next_task_id, step, holder, round_no, self.now, assigned_by=self.actor, due_at=due)
         self.flow = replace(self.flow, tasks=(*self.flow.tasks, task))
         self.changes.append(TaskChange(ChangeKind.CREATED, task))
         recipients = tuple(notify_targets(holder, self.delegations, self.now))

@@ -114,8 +114,4 @@ def traversed_before(flow: Flow, step: StepKind) -> list[StepKind]:
     """Steps before `step` this document actually went through, in order (valid 退回 targets)."""
     position = flow.definition.position(step)
     done = {task.step for task in flow.tasks if task.outcome in FORWARD}
-    return [
-        s.kind
-        for s in flow.definition.steps
-        if flow.definition.position(s.kind) < position and s.kind in done
-    ]
+    return [s.kind for s in flow.definition.steps if flow.definition.position(s.kind) < position and s.kind in done]

@@ -20,9 +20,7 @@ from docflow.rules.workflow_steps import ACTED, acting_task, check_assignable
 
 def _already_in_round(work: Work, person: str) -> bool:
     """Whether `person` holds, or has handled, a task of the current round (no double countersigning)."""
-    return any(
-        task.holder == person and (task.is_open or task.outcome in ACTED) for task in work.flow.round_tasks()
-    )
+    return any(task.holder == person and (task.is_open or task.outcome in ACTED) for task in work.flow.round_tasks())
 
 
 def transfer(work: Work, command: Transfer, roster: Roster) -> None:
@@ -77,8 +75,7 @@ def urge(work: Work, command: Urge) -> None:
     """催办: the drafter or anyone who already handled the document reminds the current holders."""
     open_tasks = work.flow.open_tasks
     participant = work.actor == work.flow.drafter or any(
-        task.acted_by == work.actor or (task.holder == work.actor and task.outcome in ACTED)
-        for task in work.flow.tasks
+        task.acted_by == work.actor or (task.holder == work.actor and task.outcome in ACTED) for task in work.flow.tasks
     )
     if not participant:
         raise NotAllowedToUrge("只有拟稿人或已办理过本文件的人可以催办")
