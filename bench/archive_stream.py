@@ -160,7 +160,9 @@ def run_step(step: str, source: Path, workdir: Path) -> dict[str, float]:
 
 def spawn(step: str, source: Path, workdir: Path) -> dict[str, float]:
     command = [sys.executable, __file__, "--step", step, "--source", str(source), "--workdir", str(workdir)]
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"step {step} failed:\n{result.stdout}\n{result.stderr}")
     data: dict[str, float] = json.loads(result.stdout)
     return data
 

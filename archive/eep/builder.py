@@ -10,7 +10,8 @@ How the package is written (the reader relies on each point):
   GIL), so on two cores the slow SM3 overlaps with base64 instead of adding to it;
 - the digests follow 编码数据 as ``<文件摘要 摘要算法="SHA-256|SM3">`` (a project addition, see the XSD);
 - everything written passes through the same ``MarkupScanner`` the reader uses, which yields the
-  SHA-256 of the exact bytes of 被签名对象; that digest is signed (``signing.SIGNED_OBJECT_RULE``).
+  SHA-256 of the exact bytes of 被签名对象; that digest, bound to the signature's own fields, is signed
+  (``signing.SIGNED_OBJECT_RULE``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from archive.eep import namespaces as ns
 from archive.eep.markup_scanner import MarkupScanner, PayloadSink
 from archive.eep.model import AgentEntity, BusinessEntity, FileEntityMetadata, PackageDocument, PackageInput
 from archive.eep.payload import new_hashers
-from archive.eep.signing import SIGNED_OBJECT_RULE, PackageSigner
+from archive.eep.signing import SIGNED_OBJECT_RULE, PackageSigner, SignatureFields, bound_digest
 
 CHUNK_BYTES = 3 * 1024 * 1024
 BASE64_DESCRIPTION = "Base64（RFC 4648，不换行）"
@@ -254,15 +255,23 @@ def _b64(data: bytes) -> str:
     return binascii.b2a_base64(data, newline=False).decode("ascii")
 
 
-def write_signature_fields(xf: Any, signer: PackageSigner, sha256_digest: bytes, rule: str) -> None:
-    """The fields shared by 电子签名 and 锁定签名, after their identifier."""
-    text_element(xf, ns.SIGNATURE_RULE, rule)
-    text_element(xf, ns.SIGNATURE_TIME, timestamp(dt.datetime.now(dt.UTC)))
-    text_element(xf, ns.SIGNER, signer.signer_name)
-    text_element(xf, ns.SIGNATURE_VALUE, _b64(signer.sign_digest(sha256_digest)))
+def write_signature_fields(xf: Any, signer: PackageSigner, covered_sha256: bytes, rule: str, identifier: str) -> None:
+    """The fields shared by 电子签名 and 锁定签名, after their identifier, signed as ``rule`` says."""
+    fields = SignatureFields(
+        identifier=identifier,
+        rule=rule,
+        time=timestamp(dt.datetime.now(dt.UTC)),
+        signer=signer.signer_name,
+        algorithm=signer.algorithm,
+        certificate_b64=_b64(signer.certificate_der()),
+    )
+    text_element(xf, ns.SIGNATURE_RULE, fields.rule)
+    text_element(xf, ns.SIGNATURE_TIME, fields.time)
+    text_element(xf, ns.SIGNER, fields.signer)
+    text_element(xf, ns.SIGNATURE_VALUE, _b64(signer.sign_digest(bound_digest(covered_sha256, fields))))
     with xf.element(ns.q(ns.CERTIFICATE_BLOCK)):
-        text_element(xf, ns.CERTIFICATE, _b64(signer.certificate_der()))
-    text_element(xf, ns.SIGNATURE_ALGORITHM, signer.algorithm)
+        text_element(xf, ns.CERTIFICATE, fields.certificate_b64)
+    text_element(xf, ns.SIGNATURE_ALGORITHM, fields.algorithm)
 
 
 def write_signature_block(xf: Any, writer: PackageWriter, signer: PackageSigner, signature_id: str) -> str:
@@ -273,7 +282,7 @@ def write_signature_block(xf: Any, writer: PackageWriter, signer: PackageSigner,
         raise BuildError("内部错误：未能定位被签名对象的字节范围")
     with xf.element(ns.q(ns.SIGNATURE_BLOCK)), xf.element(ns.q(ns.SIGNATURE)):
         text_element(xf, ns.SIGNATURE_ID, signature_id)
-        write_signature_fields(xf, signer, signed[0].sha256, SIGNED_OBJECT_RULE)
+        write_signature_fields(xf, signer, signed[0].sha256, SIGNED_OBJECT_RULE, signature_id)
     return signed[0].sha256.hex()
 
 

@@ -52,7 +52,7 @@ def lock_signature_xml(locked_id: str, digest: bytes, signer: PackageSigner) -> 
         xf.element(ns.q(ns.LOCK_SIGNATURE), nsmap={None: ns.EEP_NS}),
     ):
         text_element(xf, ns.LOCKED_SIGNATURE_ID, locked_id)
-        write_signature_fields(xf, signer, digest, LOCK_RULE)
+        write_signature_fields(xf, signer, digest, LOCK_RULE, locked_id)
     return buffer.getvalue()
 
 

@@ -59,6 +59,11 @@ class Region:
 TRACKED = frozenset({ns.SIGNED_OBJECT, ns.SIGNATURE, ns.SIGNATURE_BLOCK, ns.LOCK_SIGNATURE})
 _TAG = re.compile(rb"<(/?)([^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _PAYLOAD_NAME = ns.ENCODED_DATA.encode()
+# The scanner reads names as UTF-8 and the signature covers raw bytes, so only XML 1.0 in UTF-8 is read.
+_DECLARATION = re.compile(
+    rb"<\?xml\s+version=([\"'])1\.0\1(?:\s+encoding=([\"'])(?i:utf-8)\2)?"
+    rb"(?:\s+standalone=([\"'])(?:yes|no)\3)?\s*\?>"
+)
 MAX_TAG_BYTES = 64 * 1024
 
 
@@ -142,6 +147,10 @@ class MarkupScanner:
                     raise PackageRefused(f"第 {self._base + lt} 字节处有处理指令，封装包中不允许")
                 if end < 0:
                     return lt
+                if not _DECLARATION.fullmatch(data, lt, end + 2):
+                    raise PackageRefused(
+                        'XML 声明须为 version="1.0"、encoding="UTF-8"：封装包只接受 UTF-8 编码的 XML 1.0'
+                    )
                 self._emit(data, lt, end + 2, markup=True)
                 pos = end + 2
                 continue

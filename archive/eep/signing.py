@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.x509.oid import NameOID
@@ -24,17 +24,41 @@ from cryptography.x509.oid import NameOID
 ECDSA_P256_SHA256 = "1.2.840.10045.4.3.2"  # ecdsa-with-SHA256, key on curve P-256
 RSA_PSS_SHA256 = "1.2.840.113549.1.1.10"  # RSASSA-PSS with SHA-256, MGF1-SHA-256, salt 32
 
+_BINDING = (
+    "D = SHA-256(D1 ‖ L(签名标识符) ‖ L(签名规则) ‖ L(签名时间) ‖ L(签名人) ‖ L(签名算法标识) ‖ L(证书))，"
+    "L(x) 为 x 的 UTF-8 字节数（4 字节大端）后接这些字节；签名结果为对 D 的签名（DER）的 Base64。"
+    " The signature is over D, which binds the covered bytes and every field of the signature itself."
+)
 SIGNED_OBJECT_RULE = (
-    "SHA-256 摘要覆盖本文件中<被签名对象>元素从起始标签的“<”到结束标签的“>”（含）的全部原始字节（UTF-8，"
-    "不做规范化），再对该摘要签名；签名结果为DER编码签名值的Base64。"
-    " SHA-256 over the exact bytes of the 被签名对象 element as written in this file, start tag to end tag"
-    " inclusive, no canonicalisation; the signature value is base64 of the DER signature."
+    "D1 = SHA-256(本文件中<被签名对象>元素从起始标签的“<”到结束标签的“>”（含）的全部原始字节，UTF-8，不做规范化)；"
+    + _BINDING
 )
 LOCK_RULE = (
-    "SHA-256 摘要覆盖被锁定签名标识符所指<电子签名>元素从起始标签到结束标签（含）的全部原始字节，"
-    "再对该摘要签名。"
-    " SHA-256 over the exact bytes of the locked 电子签名 element, start tag to end tag inclusive."
+    "D1 = SHA-256(被锁定签名标识符所指<电子签名>元素从起始标签到结束标签（含）的全部原始字节)；"
+    "下式中的签名标识符取被锁定签名标识符。" + _BINDING
 )
+
+
+@dataclass(frozen=True)
+class SignatureFields:
+    """The fields of a 电子签名 or 锁定签名 that the signature binds besides the covered bytes."""
+
+    identifier: str
+    rule: str
+    time: str
+    signer: str
+    algorithm: str
+    certificate_b64: str
+
+
+def bound_digest(covered_sha256: bytes, fields: SignatureFields) -> bytes:
+    """D of the 签名规则: the covered bytes' digest followed by each field, length-prefixed."""
+    digest = hashlib.sha256(covered_sha256)
+    for value in (fields.identifier, fields.rule, fields.time, fields.signer, fields.algorithm, fields.certificate_b64):
+        encoded = value.encode("utf-8")
+        digest.update(len(encoded).to_bytes(4, "big"))
+        digest.update(encoded)
+    return digest.digest()
 
 
 class SignatureKeyError(ValueError):
@@ -128,11 +152,15 @@ def _pss() -> padding.PSS:
 
 
 def _load_public_key(der: bytes) -> ec.EllipticCurvePublicKey | rsa.RSAPublicKey:
+    """The key in a DER certificate or SubjectPublicKeyInfo; ``ValueError`` for anything else."""
     key: object
     try:
         key = x509.load_der_x509_certificate(der).public_key()
-    except ValueError:
-        key = serialization.load_der_public_key(der)
+    except (ValueError, UnsupportedAlgorithm):
+        try:
+            key = serialization.load_der_public_key(der)
+        except (ValueError, UnsupportedAlgorithm) as exc:
+            raise ValueError(f"证书无法解析：{exc}") from exc
     if not isinstance(key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey):
         raise ValueError("证书中的公钥既不是 EC 也不是 RSA")
     return key
@@ -148,13 +176,30 @@ def public_key_fingerprint(certificate_or_key_der: bytes) -> str:
     return hashlib.sha256(spki).hexdigest()
 
 
-def check_signature(sha256_digest: bytes, signature_b64: str, certificate_b64: str, algorithm: str) -> SignatureCheck:
-    """Check ``签名结果`` over ``sha256_digest`` with the key in ``证书``; never raises on bad input."""
+def _canonical_base64(text: str) -> bytes | None:
+    """Decode base64 written exactly as the builder writes it; ``None`` for anything else.
+
+    Canonical form matters: base64 has spare bits in its last character, so a non-canonical variant
+    decodes to the same bytes, and a changed byte in the file would otherwise go unnoticed.
+    """
     try:
-        signature = base64.b64decode(signature_b64.strip(), validate=True)
-        der = base64.b64decode("".join(certificate_b64.split()), validate=True)
+        decoded = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        return SignatureCheck(False, "签名结果或证书不是合法的 Base64")
+        return None
+    return decoded if base64.b64encode(decoded).decode("ascii") == text else None
+
+
+def check_signature(covered_sha256: bytes, fields: SignatureFields, signature_b64: str) -> SignatureCheck:
+    """Check ``签名结果`` against the covered bytes' digest and the signature's own fields.
+
+    Never raises on bad input: every failure comes back as a reason a person can act on.
+    """
+    signature = _canonical_base64(signature_b64)
+    der = _canonical_base64(fields.certificate_b64)
+    if signature is None or der is None:
+        return SignatureCheck(False, "签名结果或证书不是规范的 Base64（含空白、非法字符或多余位）")
+    algorithm = fields.algorithm
+    sha256_digest = bound_digest(covered_sha256, fields)
     try:
         key = _load_public_key(der)
     except ValueError:

@@ -24,7 +24,7 @@ from archive.eep.metadata_reader import read_metadata, text
 from archive.eep.model import PackageMetadata
 from archive.eep.payload import DIGEST_ALGORITHMS
 from archive.eep.reader import PackageScan, ProgressCallback, ReadLimits, hardened_parser, scan_package
-from archive.eep.signing import check_signature
+from archive.eep.signing import SignatureFields, check_signature
 
 DEFAULT_LIMITS = ReadLimits()
 
@@ -111,6 +111,11 @@ def evaluate_scan(
         finding = VerifyFinding("根元素", f"根元素是 {root.tag}", expected)
         return VerifyReport(str(path), scan.size, (finding,), sha256=scan.sha256)
     findings = _schema_findings(root)
+    description = text(root, ns.PACKAGE_FORMAT_DESCRIPTION)
+    if description is not None and description != ns.FORMAT_DESCRIPTION:
+        # Outside every signature, so it must be the standard's sentence word for word.
+        problem = f"封装包格式描述为 {description!r}，与 DA/T 48-2009 规定的说明不符"
+        findings.append(VerifyFinding(ns.PACKAGE_FORMAT_DESCRIPTION, problem, ns.FORMAT_DESCRIPTION))
     metadata = read_metadata(root, scan.payloads)
     findings += _payload_findings(root, scan, skipped=set(DIGEST_ALGORITHMS) - set(scan.digest_algorithms))
     outcomes = _signature_outcomes(root, scan)
@@ -215,10 +220,13 @@ def _outcome(node: etree._Element, digest: bytes | None, identifier: str | None,
     if digest is None:
         target = "被锁定签名标识符所指的电子签名" if is_lock else "被签名对象"
         return SignatureOutcome(identifier or "", signer, False, f"找不到签名所覆盖的{target}", "", is_lock)
-    check = check_signature(
-        digest,
-        text(node, ns.SIGNATURE_VALUE) or "",
-        text(node, ns.CERTIFICATE_BLOCK, ns.CERTIFICATE) or "",
-        text(node, ns.SIGNATURE_ALGORITHM) or "",
+    fields = SignatureFields(
+        identifier=identifier or "",
+        rule=text(node, ns.SIGNATURE_RULE) or "",
+        time=text(node, ns.SIGNATURE_TIME) or "",
+        signer=signer,
+        algorithm=text(node, ns.SIGNATURE_ALGORITHM) or "",
+        certificate_b64=text(node, ns.CERTIFICATE_BLOCK, ns.CERTIFICATE) or "",
     )
+    check = check_signature(digest, fields, text(node, ns.SIGNATURE_VALUE) or "")
     return SignatureOutcome(identifier or "", signer, check.valid, check.reason, check.key_fingerprint, is_lock)

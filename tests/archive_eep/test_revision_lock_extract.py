@@ -82,7 +82,7 @@ def test_lock_signature_verifies_and_keeps_the_unit_signature_valid(
     assert report.signatures[1].key_fingerprint == archive_signer.key_fingerprint()
 
 
-def test_a_changed_unit_signature_breaks_the_lock(
+def test_a_changed_signer_name_breaks_the_unit_signature_and_the_lock(
     make_package: Callable[..., Path], tmp_path: Path, archive_signer: PackageSigner
 ) -> None:
     locked = tmp_path / "locked.eep"
@@ -91,7 +91,7 @@ def test_a_changed_unit_signature_breaks_the_lock(
     changed = data.replace("<签名人>象山县人民政府办公室".encode(), "<签名人>某某".encode(), 1)
     locked.write_bytes(changed)
     report = verify_package(locked)
-    assert [finding.element for finding in report.findings] == ["锁定签名[SIG-1]"]
+    assert [finding.element for finding in report.findings] == ["电子签名[SIG-1]", "锁定签名[SIG-1]"]
 
 
 def test_a_package_cannot_be_locked_twice(

@@ -152,3 +152,23 @@ def test_a_schema_violation_names_the_element(make_package: Callable[..., Path],
     data = replace_once(make_package().read_bytes(), "<文档主从声明>主文档".encode(), "<文档主从声明>正文".encode())
     found = problems(write(tmp_path, data))
     assert "不符合封装包 XSD" in found and "文档主从声明" in found
+
+
+def test_a_changed_byte_anywhere_in_the_file_fails_verification(
+    make_package: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Flip one bit at evenly spread offsets over the whole file, prolog and signature included."""
+    data = make_package().read_bytes()
+    step = max(1, len(data) // 400)
+    target = tmp_path / "flipped.eep"
+    passed = []
+    for offset in range(0, len(data), step):
+        target.write_bytes(data[:offset] + bytes([data[offset] ^ 0x01]) + data[offset + 1 :])
+        if verify_package(target).ok:
+            passed.append((offset, data[max(0, offset - 20) : offset + 20]))
+    assert passed == []
+
+
+def test_an_xml_declaration_other_than_utf8_xml_1_0_is_refused(tmp_path: Path) -> None:
+    content = "<?xml version='1.1' encoding='utf-8'?><电子文件封装包/>".encode()
+    assert "只接受 UTF-8 编码的 XML 1.0" in problems(write(tmp_path, content))
