@@ -8,9 +8,16 @@ PostgreSQL bus (LISTEN/NOTIFY) implements the same protocol for several app node
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 Listener = Callable[[Collection[int]], None]
+
+
+class Everyone(frozenset[int]):
+    """The recipients "everyone connected here": a wake-up too large to list (the listener re-reads all streams)."""
+
+
+EVERYONE = Everyone()
 
 
 class EventBus(Protocol):
@@ -19,6 +26,15 @@ class EventBus(Protocol):
     def add_listener(self, listener: Listener) -> None: ...
 
     def remove_listener(self, listener: Listener) -> None: ...
+
+
+@runtime_checkable
+class RunnableBus(Protocol):
+    """A bus with a connection of its own, started and stopped by the app's lifespan."""
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 class LocalEventBus:

@@ -29,12 +29,13 @@ VERSION = "0.1.0"
 
 def api_router() -> ApiRouter:
     """Every context's API routes, in one list (the OpenAPI document is generated from it)."""
+    from docflow.outgoing.routes import router as outgoing_router
     from oa.audit.routes import router as audit_router
     from oa.auth.routes import router as auth_router
     from oa.org.routes import router as org_router
 
     router = ApiRouter()
-    for part in (auth_router, org_router, audit_router):
+    for part in (auth_router, org_router, audit_router, outgoing_router):
         router.include(part)
     return router
 

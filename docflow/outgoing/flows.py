@@ -1,0 +1,125 @@
+"""Translating between rows and the pure `Flow`: the flow JSON column, the definition JSON, and task rows.
+
+People appear in the pure core as strings (their ids), so the rules stay free of the org model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from docflow.outgoing.models import Document, DocumentTask
+from docflow.rules.workflow_definition import (
+    CountersignPolicy,
+    PolicyKind,
+    StepDef,
+    StepKind,
+    WorkflowDefinition,
+)
+from docflow.rules.workflow_state import DocState, Flow, Handoff, Signoff, Task
+
+
+def pid(person: str) -> int:
+    return int(person)
+
+
+def definition_to_json(definition: WorkflowDefinition) -> dict[str, Any]:
+    return {
+        "unit_code": definition.unit_code,
+        "name": definition.name,
+        "steps": [
+            {
+                "kind": step.kind.value,
+                "role": step.role,
+                "people": sorted(step.people),
+                "optional": step.optional,
+                "deadline_hours": step.deadline_hours,
+                "policy": {"kind": step.policy.kind.value, "quorum": step.policy.quorum},
+                "drafter_may_countersign": step.drafter_may_countersign,
+            }
+            for step in definition.steps
+        ],
+    }
+
+
+def definition_from_json(data: dict[str, Any]) -> WorkflowDefinition:
+    steps = tuple(
+        StepDef(
+            kind=StepKind(s["kind"]),
+            role=s.get("role"),
+            people=frozenset(str(p) for p in s.get("people", [])),
+            optional=bool(s.get("optional", False)),
+            deadline_hours=s.get("deadline_hours"),
+            policy=CountersignPolicy(PolicyKind(s.get("policy", {}).get("kind", "all")),
+                                     int(s.get("policy", {}).get("quorum", 0))),
+            drafter_may_countersign=bool(s.get("drafter_may_countersign", False)),
+        )
+        for s in data["steps"]
+    )
+    return WorkflowDefinition(data["unit_code"], steps, name=data.get("name", "发文流程"))
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def flow_json(flow: Flow) -> dict[str, Any]:
+    return {
+        "definition": definition_to_json(flow.definition),
+        "round": flow.round,
+        "returned_from": flow.returned_from.value if flow.returned_from else None,
+        "handoff": None if flow.handoff is None else {
+            "sender": flow.handoff.sender, "by": flow.handoff.by, "from_step": flow.handoff.from_step.value,
+            "round": flow.handoff.round,
+        },
+        "signoff": None if flow.signoff is None else {
+            "signer": flow.signoff.signer, "by": flow.signoff.by, "at": flow.signoff.at.isoformat(),
+            "opinion": flow.signoff.opinion,
+        },
+    }
+
+
+def task_from_row(row: DocumentTask) -> Task:
+    return Task(
+        id=row.task_no, step=row.step, holder=str(row.holder_id), round=row.round, created_at=row.created_at,
+        assigned_by=str(row.assigned_by_id) if row.assigned_by_id else None, due_at=row.due_at,
+        status=row.status, outcome=row.outcome, opinion=row.opinion,
+        acted_by=str(row.acted_by_id) if row.acted_by_id else None, closed_at=row.closed_at,
+    )
+
+
+def flow_from_rows(document: Document, tasks: list[DocumentTask]) -> Flow:
+    data = document.flow
+    handoff = data.get("handoff")
+    signoff = data.get("signoff")
+    return Flow(
+        document_id=str(document.id),
+        drafter=str(document.drafter_id),
+        definition=definition_from_json(data["definition"]),
+        state=DocState(document.state),
+        tasks=tuple(sorted((task_from_row(t) for t in tasks), key=lambda t: t.id)),
+        round=int(data.get("round", 0)),
+        returned_from=StepKind(data["returned_from"]) if data.get("returned_from") else None,
+        handoff=None if not handoff else Handoff(handoff["sender"], handoff["by"], StepKind(handoff["from_step"]),
+                                                 int(handoff["round"])),
+        signoff=None if not signoff else Signoff(signoff["signer"], signoff["by"], _dt(signoff["at"]) or
+                                                 document.created_at, signoff["opinion"]),
+        doc_number=document.doc_number,
+        sealed_at=document.sealed_at,
+    )
+
+
+def task_row(document_id: int, task: Task) -> DocumentTask:
+    return DocumentTask(
+        document_id=document_id, task_no=task.id, step=task.step, holder_id=pid(task.holder), round=task.round,
+        created_at=task.created_at, assigned_by_id=pid(task.assigned_by) if task.assigned_by else None,
+        due_at=task.due_at, status=task.status, outcome=task.outcome, opinion=task.opinion,
+        acted_by_id=pid(task.acted_by) if task.acted_by else None, closed_at=task.closed_at,
+    )
+
+
+def closed_values(task: Task) -> dict[str, Any]:
+    return {
+        "status": task.status, "outcome": task.outcome, "opinion": task.opinion, "closed_at": task.closed_at,
+        "acted_by_id": pid(task.acted_by) if task.acted_by else None,
+    }

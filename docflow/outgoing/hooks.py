@@ -1,0 +1,19 @@
+"""What happens after 用印 and 核发, in the same transaction as the action: the seal signature over the final
+document, and delivery to every 主送 and 抄送 unit through the outbox."""
+
+from __future__ import annotations
+
+from docflow.outgoing.models import Document
+from oa.uow import UnitOfWork
+
+
+async def after_seal(uow: UnitOfWork, document: Document) -> None:
+    from docflow.seals.service import seal_document
+
+    await seal_document(uow, document)
+
+
+async def after_dispatch(uow: UnitOfWork, document: Document) -> None:
+    from docflow.distribution.service import distribute
+
+    await distribute(uow, document)

@@ -1,0 +1,229 @@
+"""Use cases of outgoing documents: drafting, saving versions, and every workflow action.
+
+Each action locks the document row, loads the flow, calls the pure engine (`docflow.rules.workflow.apply`), and
+writes back the flow, the task changes, one history row, one audit record and the notification events — all in
+the caller's unit of work, so either everything happens or nothing does.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from docflow.numbering.service import take_number, void_numbers_of
+from docflow.outgoing import hooks
+from docflow.outgoing.access import can_read, require_drafter
+from docflow.outgoing.content import check_content, content_json
+from docflow.outgoing.directory import check_people, delegations_in_force, roster_of
+from docflow.outgoing.flows import closed_values, flow_from_rows, flow_json, task_row
+from docflow.outgoing.models import Document, DocumentAction, DocumentTask, DocumentVersion
+from docflow.outgoing.notifications import emit
+from docflow.outgoing.schemas import ActionIn, ContentSave, DraftCreate
+from docflow.outgoing.settings import definition_for
+from docflow.rules import workflow
+from docflow.rules.workflow_commands import (
+    Action,
+    AddCountersigners,
+    Approve,
+    AssignNumber,
+    Cancel,
+    Command,
+    Dispatch,
+    Edit,
+    Resubmit,
+    ReturnTarget,
+    ReturnTo,
+    Seal,
+    Submit,
+    SubstantiveChange,
+    Transfer,
+    Urge,
+    Withdraw,
+)
+from docflow.rules.workflow_errors import IllegalMove, NotTaskHolder
+from docflow.rules.workflow_outcome import ChangeKind, Outcome
+from docflow.rules.workflow_state import DocState, Flow, start_flow
+from oa.auth.principal import Principal
+from oa.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from oa.settings import Settings
+from oa.uow import UnitOfWork
+
+
+async def create_draft(uow: UnitOfWork, me: Principal, data: DraftCreate, settings: Settings) -> Document:
+    require_drafter(me)
+    session, now = uow.session, uow.now
+    identifier = str(uuid.uuid4())
+    await check_content(session, data.content, identifier, classified_system=settings.classified_system)
+    definition = await definition_for(session, me.unit_id)
+    document = Document(
+        identifier=identifier, unit_id=me.unit_id, drafter_id=me.person_id, state=DocState.DRAFT,
+        doc_type=data.content.doc_type, title=data.content.title, urgency=data.content.urgency,
+        daizi=data.content.daizi, doc_number=None, version=1, content=content_json(data.content), flow={},
+        created_at=now, updated_at=now,
+    )
+    session.add(document)
+    await session.flush()
+    flow = start_flow(str(document.id), str(me.person_id), definition, now)
+    document.flow = flow_json(flow)
+    session.add_all(task_row(document.id, t) for t in flow.tasks)
+    session.add(DocumentVersion(document_id=document.id, number=1, author_id=me.person_id, step="拟稿",
+                                summary="起草", content=document.content, created_at=now))
+    session.add(DocumentAction(document_id=document.id, action="create", actor_id=me.person_id, from_state="",
+                               to_state=DocState.DRAFT.value, note=data.content.title, at=now))
+    uow.audit("docflow.document.create", target_type="document", target_id=document.id,
+              detail={"title": document.title, "doc_type": document.doc_type})
+    await session.flush()
+    return document
+
+
+async def lock_document(session: AsyncSession, document_id: int) -> Document:
+    document = (
+        await session.execute(select(Document).where(Document.id == document_id).with_for_update())
+    ).scalar_one_or_none()
+    if document is None:
+        raise NotFound(f"公文 {document_id} 不存在")
+    return document
+
+
+async def load_flow(session: AsyncSession, document: Document) -> Flow:
+    tasks = (
+        await session.execute(select(DocumentTask).where(DocumentTask.document_id == document.id))
+    ).scalars().all()
+    return flow_from_rows(document, list(tasks))
+
+
+async def save_content(uow: UnitOfWork, me: Principal, document_id: int, data: ContentSave,
+                       settings: Settings, *, substantive: bool = False) -> Document:
+    session = uow.session
+    document = await lock_document(session, document_id)
+    await _require_read(session, me, document)
+    if document.version != data.base_version:
+        raise Conflict(
+            f"文件已被他人修改（当前版本 {document.version}，您编辑的是版本 {data.base_version}），请刷新后再改",
+            errors=[FieldError("base_version", "版本已过期")],
+        )
+    await check_content(session, data.content, document.identifier, classified_system=settings.classified_system)
+    flow = await load_flow(session, document)
+    command: Command = Edit(summary=data.summary or "修改", substantive=substantive)
+    outcome = await _apply(session, me, document, flow, command, uow)
+    step = outcome.record.from_state
+    document.content = content_json(data.content)
+    document.title, document.doc_type = data.content.title, data.content.doc_type
+    document.urgency, document.daizi = data.content.urgency, data.content.daizi
+    await _persist(uow, me, document, outcome)
+    session.add(DocumentVersion(document_id=document.id, number=document.version, author_id=me.person_id,
+                                step=str(flow.step or step), summary=data.summary, content=document.content,
+                                created_at=uow.now))
+    return document
+
+
+async def act(uow: UnitOfWork, me: Principal, document_id: int, data: ActionIn) -> Document:
+    session = uow.session
+    document = await lock_document(session, document_id)
+    await _require_read(session, me, document)
+    flow = await load_flow(session, document)
+    await check_people(session, [*data.next_holders, *data.people, *([data.to] if data.to else [])], "holders")
+    command = await _command(uow, document, flow, data)
+    outcome = await _apply(session, me, document, flow, command, uow)
+    await _persist(uow, me, document, outcome)
+    if outcome.record.action is Action.CANCEL and document.doc_number:
+        await void_numbers_of(session, document.id, data.reason or "撤销", uow.now)
+    if outcome.record.action is Action.SEAL:
+        await hooks.after_seal(uow, document)
+    if outcome.record.action is Action.DISPATCH:
+        await hooks.after_dispatch(uow, document)
+    return document
+
+
+async def _command(uow: UnitOfWork, document: Document, flow: Flow, data: ActionIn) -> Command:
+    holders = tuple(str(p) for p in data.next_holders)
+    skip = frozenset(data.skip)
+    match data.action:
+        case Action.SUBMIT:
+            return Submit(next_holders=holders, skip=skip, opinion=data.opinion)
+        case Action.APPROVE:
+            return Approve(opinion=data.opinion, next_holders=holders, skip=skip)
+        case Action.RETURN:
+            return ReturnTo(target=data.target or ReturnTarget.PREVIOUS, reason=data.reason, step=data.step)
+        case Action.RESUBMIT:
+            return Resubmit(opinion=data.opinion)
+        case Action.WITHDRAW:
+            return Withdraw(reason=data.reason)
+        case Action.TRANSFER:
+            if data.to is None:
+                raise InvalidInput("请选择转交给谁", errors=[FieldError("to", "必填")])
+            return Transfer(to=str(data.to), reason=data.reason)
+        case Action.ADD_COUNTERSIGNER:
+            return AddCountersigners(people=tuple(str(p) for p in data.people))
+        case Action.URGE:
+            return Urge(message=data.message)
+        case Action.SUBSTANTIVE_CHANGE:
+            return SubstantiveChange(reason=data.reason)
+        case Action.ASSIGN_NUMBER:
+            # Idempotent: a document keeps the number it got, also when it re-enters 登记.
+            number = flow.doc_number
+            if number is None and flow.state is DocState.REGISTERING:
+                number = await take_number(uow.session, unit_id=document.unit_id, daizi=document.daizi,
+                                           document_id=document.id, now=uow.now)
+            return AssignNumber(doc_number=number or "")
+        case Action.SEAL:
+            return Seal(seal_id=f"unit-{document.unit_id}", next_holders=holders)
+        case Action.DISPATCH:
+            return Dispatch(opinion=data.opinion)
+        case Action.CANCEL:
+            return Cancel(reason=data.reason)
+        case Action.EDIT:
+            raise InvalidInput("修改正文请使用保存内容接口（PUT /api/documents/{id}/content）")
+    raise InvalidInput(f"不支持的操作 {data.action}")
+
+
+async def _apply(
+    session: AsyncSession, me: Principal, document: Document, flow: Flow, command: Command, uow: UnitOfWork
+) -> Outcome:
+    roster = await roster_of(session, document.unit_id)
+    delegations = await delegations_in_force(session, uow.now)
+    try:
+        return workflow.apply(flow, str(me.person_id), command, uow.now, roster=roster, delegations=delegations)
+    except NotTaskHolder as exc:
+        raise Forbidden(str(exc)) from exc
+    except IllegalMove as exc:
+        raise Conflict(str(exc)) from exc
+
+
+async def _persist(uow: UnitOfWork, me: Principal, document: Document, outcome: Outcome) -> None:
+    session, flow, record = uow.session, outcome.flow, outcome.record
+    for change in outcome.task_changes:
+        if change.kind is ChangeKind.CREATED:
+            session.add(task_row(document.id, change.task))
+        else:
+            result = await session.execute(
+                update(DocumentTask)
+                .where(DocumentTask.document_id == document.id, DocumentTask.task_no == change.task.id)
+                .values(**closed_values(change.task))
+            )
+            assert result.rowcount == 1  # type: ignore[attr-defined]
+    document.state = flow.state
+    document.flow = flow_json(flow)
+    document.doc_number = flow.doc_number
+    document.sealed_at = flow.sealed_at
+    if flow.state is DocState.DISPATCHED and document.dispatched_at is None:
+        document.dispatched_at = uow.now
+    document.version += 1
+    document.updated_at = uow.now
+    acting_for = int(record.acting_for) if record.acting_for else None
+    session.add(DocumentAction(document_id=document.id, action=record.action.value, actor_id=me.person_id,
+                               acting_for_id=acting_for, from_state=record.from_state.value,
+                               to_state=record.to_state.value, note=record.note, at=uow.now))
+    uow.audit(f"docflow.document.{record.action.value}", target_type="document", target_id=document.id,
+              unit_id=document.unit_id, acting_for_id=acting_for,
+              detail={"from": record.from_state.value, "to": record.to_state.value, "note": record.note[:500]})
+    emit(uow, outcome.events, title=document.title)
+    await session.flush()
+
+
+async def _require_read(session: AsyncSession, me: Principal, document: Document) -> None:
+    if not await can_read(session, me, document):
+        raise Forbidden("无权查看此公文")
+
