@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class StepKind(StrEnum):
@@ -170,3 +171,47 @@ def standard_definition(unit_code: str, *, policy: CountersignPolicy = ALL) -> W
             StepDef(StepKind.DISPATCH, role="登记员", deadline_hours=8),
         ),
     )
+
+
+def definition_to_dict(definition: WorkflowDefinition) -> dict[str, Any]:
+    """Plain data for the snapshot a flow keeps (a JSON column) and for the admin API."""
+    return {
+        "unit_code": definition.unit_code,
+        "name": definition.name,
+        "steps": [
+            {
+                "kind": step.kind.value,
+                "role": step.role,
+                "people": sorted(step.people),
+                "optional": step.optional,
+                "deadline_hours": step.deadline_hours,
+                "policy": {"kind": step.policy.kind.value, "quorum": step.policy.quorum},
+                "drafter_may_countersign": step.drafter_may_countersign,
+            }
+            for step in definition.steps
+        ],
+    }
+
+
+def definition_from_dict(data: Mapping[str, Any]) -> WorkflowDefinition:
+    """Read a stored definition; raise DefinitionError naming what is wrong."""
+    try:
+        steps = tuple(
+            StepDef(
+                kind=StepKind(item["kind"]),
+                role=item.get("role"),
+                people=frozenset(item.get("people", ())),
+                optional=bool(item.get("optional", False)),
+                deadline_hours=item.get("deadline_hours"),
+                policy=CountersignPolicy(PolicyKind(item["policy"]["kind"]), int(item["policy"].get("quorum", 0)))
+                if item.get("policy")
+                else ALL,
+                drafter_may_countersign=bool(item.get("drafter_may_countersign", False)),
+            )
+            for item in data["steps"]
+        )
+        return WorkflowDefinition(str(data["unit_code"]), steps, name=str(data.get("name", "发文流程")))
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, DefinitionError):
+            raise
+        raise DefinitionError(f"发文流程定义无法读取：{exc!r}") from exc

@@ -186,3 +186,21 @@ def test_reminders_tell_the_holder_their_delegate_and_the_drafter_once(make_driv
     assert isinstance(late[0], Overdue)
     assert late[0].recipients == ("reviewer", "reviewer-deputy", "drafter")
     assert reminders(d.flow, task.due_at + timedelta(hours=1), already_reminded={task.id}) == []
+
+
+def test_a_definition_survives_a_round_trip_through_plain_data() -> None:
+    from docflow.rules.workflow_definition import definition_from_dict, definition_to_dict
+
+    definition = standard_definition("xs-gov", policy=quorum(2))
+    assert definition_from_dict(definition_to_dict(definition)) == definition
+
+
+def test_a_stored_definition_that_breaks_the_rules_is_refused_when_read() -> None:
+    from docflow.rules.workflow_definition import definition_from_dict, definition_to_dict
+
+    data = definition_to_dict(standard_definition("xs-gov"))
+    data["steps"] = data["steps"][1:]
+    with pytest.raises(DefinitionError, match="拟稿"):
+        definition_from_dict(data)
+    with pytest.raises(DefinitionError, match="无法读取"):
+        definition_from_dict({"unit_code": "xs", "steps": [{"kind": "盖章"}]})
