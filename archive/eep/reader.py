@@ -30,7 +30,7 @@ class ReadLimits:
     """Caps for untrusted packages; raise them deliberately for known-large transfers."""
 
     max_package_bytes: int = 8 * 1024**3
-    max_skeleton_bytes: int = 64 * 1024**2
+    max_skeleton_bytes: int = 16 * 1024**2  # one item's metadata is kilobytes; the tree costs ~10× this
     chunk_bytes: int = 4 * 1024**2
     # Which recorded file digests to recompute. Both by default; SM3 is several times slower than
     # SHA-256 in OpenSSL, so a caller re-checking fixity in bulk may choose SHA-256 alone (the

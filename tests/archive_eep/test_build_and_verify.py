@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import shutil
@@ -12,13 +13,23 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from archive.checks import CheckContext, run_four_checks
 from archive.eep import namespaces as ns
 from archive.eep.builder import BuildError, build_package
-from archive.eep.model import DocumentRole, PackageDocument
+from archive.eep.model import (
+    BusinessEntity,
+    ContentDescription,
+    DocumentRole,
+    FileEntityMetadata,
+    Origin,
+    PackageDocument,
+    PackageInput,
+)
+from archive.eep.reader import ReadLimits
 from archive.eep.signing import PackageSigner
 from archive.eep.verify import package_schema, verify_package
 
-from .conftest import package_input, pdf_bytes, png_bytes
+from .conftest import CST, package_input, pdf_bytes, png_bytes
 
 SCHEMA = Path(__file__).resolve().parents[2] / "archive" / "eep" / "schema" / "eep-2009.xsd"
 
@@ -117,8 +128,6 @@ def test_report_serialises_to_json_ready_data(make_package: Callable[..., Path])
 def test_sha256_only_verification_skips_sm3_but_still_catches_a_changed_file(
     make_package: Callable[..., Path], tmp_path: Path
 ) -> None:
-    from archive.eep.reader import ReadLimits
-
     sha_only = ReadLimits(digest_algorithms=("SHA-256",))
     path = make_package()
     report = verify_package(path, limits=sha_only)
@@ -131,3 +140,54 @@ def test_sha256_only_verification_skips_sm3_but_still_catches_a_changed_file(
     elements = [finding.element for finding in verify_package(changed, limits=sha_only).findings]
     assert "编码[正文.pdf]/文件摘要[SHA-256]" in elements
     assert "编码[正文.pdf]/文件摘要[SM3]" not in elements
+
+
+def incoming_package(folder: Path) -> PackageInput:
+    """A 收文 at 办结: the received document as main document, the 收文处理单 with every opinion attached."""
+    received = folder / "来文.pdf"
+    received.write_bytes(pdf_bytes("宁波市人民政府办公厅关于开展安全生产大检查的通知"))
+    form = (
+        '<?xml version="1.0" encoding="UTF-8"?><收文处理单><收文编号>象收〔2026〕88号</收文编号>'
+        '<拟办意见 人="李明">请应急管理局牵头办理</拟办意见><批示 人="陈县长">同意，11月底前报结果</批示>'
+        "<办理结果>已按期上报</办理结果></收文处理单>"
+    ).encode()
+    steps = ["签收", "登记", "初审", "拟办", "批办", "承办", "办结", "归档"]
+    business = tuple(
+        BusinessEntity(f"B-{i}", "P-LI", "XS-2026-SW-000088", step, dt.datetime(2026, 11, 2 + i, 9, tzinfo=CST))
+        for i, step in enumerate(steps, start=1)
+    )
+    outer = package_input(folder)
+    description = ContentDescription(
+        title="宁波市人民政府办公厅关于开展安全生产大检查的通知",
+        document_number="甬政办发〔2026〕12号",
+        responsible=("宁波市人民政府办公厅",),
+        date=dt.date(2026, 11, 1),
+        document_type="通知",
+        primary_recipients=("各区县（市）人民政府",),
+    )
+    return PackageInput(
+        created_by="象山县人民政府办公室",
+        created_at=dt.datetime(2026, 11, 30, 17, tzinfo=CST),
+        file_entity=FileEntityMetadata("XS-2026-SW-000088", Origin("象山县人民政府"), description),
+        documents=(
+            PackageDocument("D-1", DocumentRole.MAIN, "来文", "来文.pdf", "PDF/A-2b", received),
+            PackageDocument("D-2", DocumentRole.ATTACHED, "收文处理单", "收文处理单.xml", "XML", io.BytesIO(form)),
+        ),
+        business=business,
+        agents=outer.agents[:3],
+    )
+
+
+def test_an_incoming_document_at_closing_builds_verifies_and_passes_the_four_checks(
+    tmp_path: Path, signer: PackageSigner
+) -> None:
+    target = tmp_path / "incoming.eep"
+    with target.open("wb") as out:
+        build_package(incoming_package(tmp_path), out, signer)
+    assert package_schema().validate(etree.parse(str(target)))
+    report = verify_package(target)
+    assert report.ok, report.findings
+    assert report.metadata is not None
+    assert [b[ns.BUSINESS_ACTION] for b in report.metadata.business][-2:] == ["办结", "归档"]
+    checks = run_four_checks(report, CheckContext(), checked_at=dt.datetime(2026, 12, 1, tzinfo=CST))
+    assert checks.passed, checks.failures()

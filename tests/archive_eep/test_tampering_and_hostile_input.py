@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,10 +11,15 @@ import pytest
 
 from archive.eep import namespaces as ns
 from archive.eep.extract import extract_package
+from archive.eep.lock import apply_lock_signature
 from archive.eep.markup_scanner import PackageRefused
+from archive.eep.model import MetadataRevision
 from archive.eep.reader import ReadLimits
+from archive.eep.revision import build_revision
 from archive.eep.signing import PackageSigner
 from archive.eep.verify import verify_package
+
+from .conftest import file_entity
 
 
 def replace_once(data: bytes, old: bytes, new: bytes) -> bytes:
@@ -154,11 +160,24 @@ def test_a_schema_violation_names_the_element(make_package: Callable[..., Path],
     assert "不符合封装包 XSD" in found and "文档主从声明" in found
 
 
+@pytest.mark.parametrize("variant", ["原始型", "locked", "修改型"])
 def test_a_changed_byte_anywhere_in_the_file_fails_verification(
-    make_package: Callable[..., Path], tmp_path: Path
+    make_package: Callable[..., Path], tmp_path: Path, signer: PackageSigner, variant: str
 ) -> None:
-    """Flip one bit at evenly spread offsets over the whole file, prolog and signature included."""
-    data = make_package().read_bytes()
+    """Flip one bit at evenly spread offsets over the whole file, prolog and signatures included."""
+    path = make_package()
+    if variant != "原始型":
+        locked = tmp_path / "locked.eep"
+        apply_lock_signature(path, locked, PackageSigner.generate("象山县档案馆"))
+        path = locked
+    if variant == "修改型":
+        revised = tmp_path / "revised.eep"
+        correction = MetadataRevision("更正档号", file_entity(), "象山县档案馆", dt.datetime.now(dt.UTC))
+        with revised.open("wb") as out:
+            build_revision(path, correction, out, signer)
+        path = revised
+    data = path.read_bytes()
+    assert verify_package(path).ok
     step = max(1, len(data) // 400)
     target = tmp_path / "flipped.eep"
     passed = []
