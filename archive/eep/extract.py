@@ -12,7 +12,6 @@ from pathlib import Path, PureWindowsPath
 from typing import BinaryIO
 
 from archive.eep import namespaces as ns
-from archive.eep.markup_scanner import PackageRefused
 from archive.eep.metadata_reader import text
 from archive.eep.reader import ReadLimits, scan_package
 from archive.eep.verify import DEFAULT_LIMITS, VerifyReport, evaluate_scan
@@ -67,10 +66,10 @@ def extract_package(path: Path, out_dir: Path, *, limits: ReadLimits = DEFAULT_L
 
     try:
         scan = scan_package(path, limits=limits, payload_target=open_part)
-    except PackageRefused:
+        report = evaluate_scan(path, scan)
+    except BaseException:  # refused, or anything unexpected: never leave half-written files behind
         discard()
         raise
-    report = evaluate_scan(path, scan)
     if not report.ok:
         discard()
         raise PackageRejected(report)
