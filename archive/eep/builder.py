@@ -96,7 +96,10 @@ def text_element(xf: Any, name: str, text: str | None, *, optional: bool = False
         return
     with xf.element(ns.q(name)):
         if text:
-            xf.write(text)
+            try:
+                xf.write(text)
+            except ValueError as exc:  # lxml refuses control characters and lone surrogates
+                raise BuildError(f"{name} 的内容含有 XML 不允许的字符（如控制字符）：{text!r}") from exc
 
 
 @contextmanager

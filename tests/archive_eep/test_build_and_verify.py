@@ -191,3 +191,8 @@ def test_an_incoming_document_at_closing_builds_verifies_and_passes_the_four_che
     assert [b[ns.BUSINESS_ACTION] for b in report.metadata.business][-2:] == ["办结", "归档"]
     checks = run_four_checks(report, CheckContext(), checked_at=dt.datetime(2026, 12, 1, tzinfo=CST))
     assert checks.passed, checks.failures()
+
+
+def test_builder_names_the_element_whose_text_xml_cannot_hold(tmp_path: Path, signer: PackageSigner) -> None:
+    with pytest.raises(BuildError, match="附注 的内容含有 XML 不允许的字符"):
+        build_package(package_input(tmp_path, note="备注\x07响铃"), io.BytesIO(), signer)
