@@ -45,7 +45,7 @@ def title_group(ts: Typesetter, title: str) -> Group:
             (
                 Piece(
                     line,
-                    BLOCK_LEFT + (BLOCK_WIDTH - width_of(line)) / 2,
+                    _centred(line),
                     width_of(line),
                     SIZE_2HAO,
                     0.0,
@@ -55,6 +55,12 @@ def title_group(ts: Typesetter, title: str) -> Group:
         )
         for line in lines
     )
+
+
+def _centred(line: Line) -> float:
+    """Left edge of a centred line; a hanging closing mark is left out of the centring, as in the body."""
+    inked = width_of(line) - (line.glyphs[-1].width if line.hanging else 0.0)
+    return BLOCK_LEFT + max(0.0, (BLOCK_WIDTH - inked) / 2)
 
 
 def recipients_group(ts: Typesetter, recipients: str) -> Group:
@@ -107,9 +113,7 @@ def attachment_notes_group(ts: Typesetter, names: tuple[str, ...]) -> list[Group
     column = BLOCK_LEFT + 2 * CHAR_PITCH + sum(g.width for g in label)
     groups: list[Group] = [(BLANK,)]
     for number, name in enumerate(names, start=1):
-        prefix = ts.glyphs(
-            f"{number}. " if len(names) > 1 else "", FontRole.FANGSONG, SIZE_3HAO, 0.0, "附件说明"
-        )
+        prefix = ts.glyphs(f"{number}. " if len(names) > 1 else "", FontRole.FANGSONG, SIZE_3HAO, 0.0, "附件说明")
         name_x = column + sum(g.width for g in prefix)
         glyphs = ts.glyphs(name, FontRole.FANGSONG, SIZE_3HAO, GRID_SPACING, "附件说明")
         lines = _lines(break_lines(glyphs, BLOCK_RIGHT - name_x), name_x, BLOCK_RIGHT - name_x)
@@ -175,9 +179,7 @@ def attachment_groups(ts: Typesetter, attachment: Attachment, number: int | None
     """An attachment's page: "附件N" in 黑体 on the first line, its title centred on the third (§8)."""
     label = "附件" if number is None else f"附件{number}"
     head = ts.single_line(label, FontRole.HEITI, SIZE_3HAO, GRID_SPACING, "附件")
-    groups: list[Group] = [
-        (FlowLine((_plain_line(head, BLOCK_LEFT),)), BLANK, *title_group(ts, attachment.title))
-    ]
+    groups: list[Group] = [(FlowLine((_plain_line(head, BLOCK_LEFT),)), BLANK, *title_group(ts, attachment.title))]
     if attachment.body:
         groups.append((BLANK,))
         groups.extend(body_groups(ts, attachment.body, f"“{attachment.title}”"))

@@ -95,9 +95,7 @@ class DocumentJson(BaseModel):
 
 
 def _blocks(items: list[_Block | str]) -> tuple[BodyBlock, ...]:
-    return tuple(
-        BodyBlock(0, item) if isinstance(item, str) else BodyBlock(item.level, item.text) for item in items
-    )
+    return tuple(BodyBlock(0, item) if isinstance(item, str) else BodyBlock(item.level, item.text) for item in items)
 
 
 def load_document(json_path: Path) -> RenderDocument:
@@ -122,9 +120,7 @@ def load_document(json_path: Path) -> RenderDocument:
     return parsed.to_document(json_path.parent)
 
 
-def render_file(
-    json_path: Path, out_path: Path, environ: Mapping[str, str], *, preview: bool = False
-) -> None:
+def render_file(json_path: Path, out_path: Path, environ: Mapping[str, str], *, preview: bool = False) -> None:
     """Render the document described in ``json_path`` to the PDF/A file ``out_path``, fonts taken from
     ``environ`` (see :meth:`FontConfig.from_environ`). The file is written only when rendering succeeded."""
     document = load_document(json_path)

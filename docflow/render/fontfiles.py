@@ -130,8 +130,7 @@ def resolve_fonts(config: FontConfig) -> FontSet:
         found = [face for spec in config.chains[role] if (face := _find(spec)) is not None]
         if not found:
             raise FontError(
-                f"没有可用于{role.chinese_name}的中文字体：请安装 fonts-noto-cjk，"
-                f"或用 {role.env_var} 指定字体文件"
+                f"没有可用于{role.chinese_name}的中文字体：请安装 fonts-noto-cjk，或用 {role.env_var} 指定字体文件"
             )
         wanted = config.chains[role][0]
         if _find(wanted) is None:

@@ -71,9 +71,7 @@ def draw_letter_header(doc: RenderDocument, ts: Typesetter, page: Page) -> int:
     head_y = mark_bottom + LETTER_LINE_GAP
     # 上粗下细 under the mark; 上细下粗 20 mm above the bottom edge of the paper.
     page.rules.append(RuleBox(line_x, head_y, LETTER_LINE_LENGTH, LETTER_THICK, RED))
-    page.rules.append(
-        RuleBox(line_x, head_y + LETTER_THICK + LETTER_DOUBLE_GAP, LETTER_LINE_LENGTH, LETTER_THIN, RED)
-    )
+    page.rules.append(RuleBox(line_x, head_y + LETTER_THICK + LETTER_DOUBLE_GAP, LETTER_LINE_LENGTH, LETTER_THIN, RED))
     foot_bottom = PAGE_HEIGHT - LETTER_FOOT_LINE_ABOVE_BOTTOM
     page.rules.append(RuleBox(line_x, foot_bottom - LETTER_THICK, LETTER_LINE_LENGTH, LETTER_THICK, RED))
     page.rules.append(
@@ -105,9 +103,7 @@ def _grid_line_at_or_below(y: float) -> int:
     return max(0, math.ceil((y - 0.5 - BLOCK_TOP) / LINE_PITCH))
 
 
-def _draw_corner_marks(
-    doc: RenderDocument, ts: Typesetter, page: Page, top_of: Callable[[int], float]
-) -> int:
+def _draw_corner_marks(doc: RenderDocument, ts: Typesetter, page: Page, top_of: Callable[[int], float]) -> int:
     """份号, 密级★保密期限 and 紧急程度, stacked at the top left in that order (§7.2.1-7.2.3)."""
     marks: list[tuple[str, FontRole, str]] = []
     if doc.copy_no:
@@ -136,9 +132,7 @@ def _draw_mark(text: str, ts: Typesetter, page: Page, ink_top: float) -> float:
     top_above_baseline = max(g.face.ink_top(g.char) for g in line.glyphs) * MARK_SIZE
     baseline = ink_top + top_above_baseline
     x0 = BLOCK_LEFT + (BLOCK_WIDTH - natural * scale) / 2
-    for box in set_line(
-        line, x=x0, baseline=baseline, width=natural, size_pt=size_pt, spacing=0.0, color=RED
-    ):
+    for box in set_line(line, x=x0, baseline=baseline, width=natural, size_pt=size_pt, spacing=0.0, color=RED):
         page.texts.append(dataclasses.replace(box, x=x0 + (box.x - x0) * scale, scale_x=scale))
     return baseline + EM_BOX_DESCENT * MARK_SIZE
 

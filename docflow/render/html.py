@@ -83,10 +83,7 @@ def _rule(rule: RuleBox) -> str:
 
 def _image(image: ImageBox) -> str:
     data = base64.b64encode(image.png).decode("ascii")
-    style = (
-        f"left: {image.x:.4f}mm; top: {image.y:.4f}mm; "
-        f"width: {image.width:.4f}mm; height: {image.height:.4f}mm;"
-    )
+    style = f"left: {image.x:.4f}mm; top: {image.y:.4f}mm; width: {image.width:.4f}mm; height: {image.height:.4f}mm;"
     return f'<img class="i" alt="" style="{style}" src="data:image/png;base64,{data}">'
 
 

@@ -46,17 +46,13 @@ def imprint_lines(ts: Typesetter, doc: RenderDocument) -> tuple[list[FlowLine], 
         for index, line in enumerate(break_lines(glyphs, width)):
             pieces = [Piece(line, x, width, SIZE_4HAO, 0.0)]
             if index == 0:
-                pieces.insert(
-                    0, Piece(Line(tuple(label), False, True), BLOCK_LEFT + _INSET, label_w, SIZE_4HAO, 0.0)
-                )
+                pieces.insert(0, Piece(Line(tuple(label), False, True), BLOCK_LEFT + _INSET, label_w, SIZE_4HAO, 0.0))
             lines.append(FlowLine(tuple(pieces)))
     if doc.printer and not doc.letter_format:  # the letter format's 版记 has no 印发 line (§10.1)
         if doc.print_date is None:
             raise RenderError("有印发机关时必须填写印发日期")
         printer = ts.single_line(doc.printer, FontRole.FANGSONG, SIZE_4HAO, 0.0, "印发机关")
-        date = ts.single_line(
-            chinese_date(doc.print_date) + "印发", FontRole.FANGSONG, SIZE_4HAO, 0.0, "印发日期"
-        )
+        date = ts.single_line(chinese_date(doc.print_date) + "印发", FontRole.FANGSONG, SIZE_4HAO, 0.0, "印发日期")
         date_x = BLOCK_RIGHT - _INSET - width_of(date)
         if BLOCK_LEFT + _INSET + width_of(printer) + _INSET > date_x:
             raise RenderError(f"印发机关“{doc.printer}”太长，与印发日期排不进同一行；请使用规范化简称")
@@ -72,9 +68,7 @@ def imprint_lines(ts: Typesetter, doc: RenderDocument) -> tuple[list[FlowLine], 
     return lines, None
 
 
-def place_imprint(
-    paginator: Paginator, lines: list[FlowLine], printed_at: int | None, letter: bool
-) -> set[int]:
+def place_imprint(paginator: Paginator, lines: list[FlowLine], printed_at: int | None, letter: bool) -> set[int]:
     """Put the 版记 on the right page; return the indexes of pages that must not show a page number."""
     if not lines:
         return set()
@@ -118,8 +112,6 @@ def number_pages(ts: Typesetter, pages: list[Page], skip: set[int]) -> None:
         line = ts.single_line(f"— {number} —", FontRole.FANGSONG, SIZE_4HAO, 0.0, "页码")
         width = width_of(line)
         x = BLOCK_RIGHT - size - width if number % 2 else BLOCK_LEFT + size
-        boxes: list[TextBox] = set_line(
-            line, x=x, baseline=baseline, width=width, size_pt=SIZE_4HAO, spacing=0.0
-        )
+        boxes: list[TextBox] = set_line(line, x=x, baseline=baseline, width=width, size_pt=SIZE_4HAO, spacing=0.0)
         page.texts.extend(boxes)
         page.number = number

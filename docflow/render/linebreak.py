@@ -14,11 +14,14 @@ from dataclasses import dataclass
 
 from docflow.render.boxes import TextBox
 from docflow.render.fontfiles import Face
-from docflow.render.standard import pt
+from docflow.render.standard import CHAR_PITCH, pt
 
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…—·%％,.;:?!)]}、～")
 NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
 _EPSILON = 0.01  # mm: a line that overshoots by less than this is a rounding error, not an overflow
+# A line left this much short (by a number or URL carried whole to the next line) is set ragged: spreading
+# a few characters across the block would read worse than a short line.
+_MAX_JUSTIFY = 4 * CHAR_PITCH
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,26 +105,29 @@ def set_line(
         return []
     body = line.glyphs[:-1] if line.hanging else line.glyphs
     natural = sum(g.width for g in body)
-    if justify and not line.last and len(body) > 1 and natural < width:
-        spacing += (width - natural) / (len(body) - 1)
+    extra = 0.0
+    if justify and not line.last and len(body) > 1 and 0.0 < width - natural <= _MAX_JUSTIFY:
+        extra = (width - natural) / (len(body) - 1)
     boxes: list[TextBox] = []
     run: list[Glyph] = []
     cursor = x
     run_x = x
-    for glyph in line.glyphs:
-        if run and glyph.face != run[0].face:
+    for index, glyph in enumerate(line.glyphs):
+        if extra > 0.0 and line.hanging and index == len(body):
+            cursor = x + width  # the hanging mark starts exactly at the edge the line was justified to
+        # Pango stretches large letter spacing by about 1 %, so a justified line places each glyph itself
+        # rather than trusting letter-spacing to spread it; a line on the plain grid stays one run per face.
+        if run and (glyph.face != run[0].face or extra > 0.0):
             boxes.append(_run_box(run, run_x, baseline, size_pt, spacing, color))
             run = []
             run_x = cursor
         run.append(glyph)
-        cursor += glyph.face.advance(glyph.char) * pt(size_pt) + spacing
+        cursor += glyph.face.advance(glyph.char) * pt(size_pt) + spacing + extra
     boxes.append(_run_box(run, run_x, baseline, size_pt, spacing, color))
     return boxes
 
 
-def _run_box(
-    run: list[Glyph], x: float, baseline: float, size_pt: float, spacing: float, color: str
-) -> TextBox:
+def _run_box(run: list[Glyph], x: float, baseline: float, size_pt: float, spacing: float, color: str) -> TextBox:
     return TextBox(
         x=x,
         baseline=baseline,

@@ -83,9 +83,7 @@ class PdfProbe:
     def _char(c: dict[str, Any], page: Any) -> Char:
         color = tuple(float(v) for v in (c["non_stroking_color"] or ()))
         baseline = (float(page.height) - float(c["matrix"][5])) * MM
-        return Char(
-            c["text"], c["x0"] * MM, c["x1"] * MM, baseline, round(float(c["size"]), 1), color, c["fontname"]
-        )
+        return Char(c["text"], c["x0"] * MM, c["x1"] * MM, baseline, round(float(c["size"]), 1), color, c["fontname"])
 
     @staticmethod
     def _rule(r: dict[str, Any]) -> Rule:

@@ -139,9 +139,7 @@ def with_attachments() -> RenderDocument:
                 "象山县政务服务一网通办实施方案",
                 (BodyBlock(1, "一、工作目标"), BodyBlock(0, paragraph(0, 4))),
             ),
-            Attachment(
-                "象山县政务数据共享实施方案", (BodyBlock(1, "一、共享范围"), BodyBlock(0, paragraph(2, 4)))
-            ),
+            Attachment("象山县政务数据共享实施方案", (BodyBlock(1, "一、共享范围"), BodyBlock(0, paragraph(2, 4)))),
         ),
         issuer_signature="象山县人民政府办公室",
         date=datetime.date(2026, 5, 6),

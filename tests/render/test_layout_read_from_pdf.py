@@ -4,6 +4,7 @@ The expected numbers are the standard's, written out here on purpose."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -31,9 +32,7 @@ def _mark_chars(probe: PdfProbe) -> list:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize("name", ["opinion", "notice", "request"])
-def test_the_organ_mark_is_red_and_its_top_edge_is_35_mm_below_the_text_block(
-    rendered: Render, name: str
-) -> None:
+def test_the_organ_mark_is_red_and_its_top_edge_is_35_mm_below_the_text_block(rendered: Render, name: str) -> None:
     probe = rendered(name)
     mark = _mark_chars(probe)
     assert mark, "no large characters for the 发文机关标志 on page 1"
@@ -49,30 +48,22 @@ def _doc_number_line(probe: PdfProbe, number: str) -> list:  # type: ignore[type
     raise AssertionError(f"发文字号 {number} not found on page 1")
 
 
-@pytest.mark.parametrize(
-    ("name", "number"), [("opinion", "象政发〔2026〕12号"), ("notice", "象政办发〔2026〕3号")]
-)
+@pytest.mark.parametrize(("name", "number"), [("opinion", "象政发〔2026〕12号"), ("notice", "象政办发〔2026〕3号")])
 def test_the_doc_number_is_centred_two_lines_under_the_mark(rendered: Render, name: str, number: str) -> None:
     probe = rendered(name)
     line = _doc_number_line(probe, number)
     centre = (line[0].x0 + line[-1].x1) / 2
     assert centre == pytest.approx(BLOCK_LEFT + BLOCK_WIDTH / 2, abs=0.6)
     image = probe.raster(0, DPI)
-    mark_bottom = max(
-        ink_rows(image, DPI, (BLOCK_LEFT, BLOCK_TOP, BLOCK_RIGHT, line[0].baseline - 8), red_pixel)
-    )
+    mark_bottom = max(ink_rows(image, DPI, (BLOCK_LEFT, BLOCK_TOP, BLOCK_RIGHT, line[0].baseline - 8), red_pixel))
     # 下空二行: two empty lines of 3号 type between the mark and the number (about 20 mm, give or take the
     # half-leading of the number's own line).
     gap = line[0].baseline - mark_bottom
     assert 2 * LINE_PITCH < gap < 3 * LINE_PITCH
 
 
-@pytest.mark.parametrize(
-    ("name", "number"), [("opinion", "象政发〔2026〕12号"), ("request", "象政〔2026〕5号")]
-)
-def test_the_red_separator_spans_the_block_4_mm_under_the_doc_number(
-    rendered: Render, name: str, number: str
-) -> None:
+@pytest.mark.parametrize(("name", "number"), [("opinion", "象政发〔2026〕12号"), ("request", "象政〔2026〕5号")])
+def test_the_red_separator_spans_the_block_4_mm_under_the_doc_number(rendered: Render, name: str, number: str) -> None:
     probe = rendered(name)
     red_rules = [r for r in probe.rules[0] if is_red(r.color) and r.width > 100]
     assert len(red_rules) == 1
@@ -91,10 +82,7 @@ def test_the_title_is_2hao_centred_and_two_lines_below_the_red_line(rendered: Re
     probe = rendered("opinion")
     rule = next(r for r in probe.rules[0] if is_red(r.color))
     title_lines = probe.lines(0, size=22.0)
-    assert (
-        "".join(c.text for line in title_lines for c in line)
-        == "象山县人民政府关于加快推进数字政府建设的意见"
-    )
+    assert "".join(c.text for line in title_lines for c in line) == "象山县人民政府关于加快推进数字政府建设的意见"
     first = title_lines[0]
     assert (first[0].x0 + first[-1].x1) / 2 == pytest.approx(BLOCK_LEFT + BLOCK_WIDTH / 2, abs=0.6)
     assert 2 * LINE_PITCH < first[0].baseline - rule.top < 4 * LINE_PITCH
@@ -111,7 +99,7 @@ def test_a_full_page_holds_22_lines_on_a_225_mm_grid(rendered: Render) -> None:
         lines = _body_lines(probe, page)
         assert len(lines) == 22
         baselines = [line[0].baseline for line in lines]
-        steps = [b - a for a, b in zip(baselines, baselines[1:], strict=False)]
+        steps = [b - a for a, b in itertools.pairwise(baselines)]
         assert all(step == pytest.approx(LINE_PITCH, abs=0.05) for step in steps)
         assert baselines[0] > BLOCK_TOP and baselines[-1] < BLOCK_BOTTOM
 
@@ -121,7 +109,7 @@ def test_every_full_line_of_chinese_holds_28_characters_on_the_grid(rendered: Re
     checked = 0
     for page in range(probe.page_count):
         lines = _body_lines(probe, page)
-        for line, following in zip(lines, lines[1:], strict=False):
+        for line, following in itertools.pairwise(lines):
             continues = following[0].x0 == pytest.approx(BLOCK_LEFT, abs=0.3)
             if not continues or line[0].x0 != pytest.approx(BLOCK_LEFT, abs=0.3):
                 continue
@@ -154,9 +142,7 @@ def test_page_numbers_alternate_sides_one_character_in_with_the_dashes_7_mm_unde
         assert all(c.size == pytest.approx(14, abs=0.1) for c in foot)
     dash = foot[0]
     image = probe.raster(probe.page_count - 1, DPI)
-    rows = ink_rows(
-        image, DPI, (dash.x0 + 0.5, BLOCK_BOTTOM + 2, dash.x1 - 0.5, BLOCK_BOTTOM + 14), dark_pixel
-    )
+    rows = ink_rows(image, DPI, (dash.x0 + 0.5, BLOCK_BOTTOM + 2, dash.x1 - 0.5, BLOCK_BOTTOM + 14), dark_pixel)
     assert sum(rows) / len(rows) == pytest.approx(BLOCK_BOTTOM + 7, abs=1.0)
 
 
@@ -186,9 +172,7 @@ def test_the_imprint_sits_at_the_foot_of_the_last_even_page_between_thick_rules(
     assert [round(r.height, 2) for r in rules] == [0.35, 0.25, 0.35]
     assert all(r.width == pytest.approx(BLOCK_WIDTH, abs=0.1) for r in rules)
     assert rules[-1].top + rules[-1].height == pytest.approx(BLOCK_BOTTOM, abs=0.1)
-    imprint = [
-        c for c in probe.chars[last] if c.size == pytest.approx(14, abs=0.1) and c.baseline < BLOCK_BOTTOM
-    ]
+    imprint = [c for c in probe.chars[last] if c.size == pytest.approx(14, abs=0.1) and c.baseline < BLOCK_BOTTOM]
     assert all(rules[0].top < c.baseline < rules[-1].top for c in imprint)
     printed = [c for c in imprint if c.baseline > rules[1].top]
     assert "".join(c.text for c in printed).startswith("象山县人民政府办公室")
