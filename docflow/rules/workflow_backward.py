@@ -28,7 +28,7 @@ from docflow.rules.workflow_errors import (
     ReasonRequired,
     TooLateToWithdraw,
 )
-from docflow.rules.workflow_events import DocumentWithdrawn, ResignRequired, Returned
+from docflow.rules.workflow_events import DocumentWithdrawn, NumberVoided, ResignRequired, Returned
 from docflow.rules.workflow_forward import go_forward, record_signoff
 from docflow.rules.workflow_outcome import Work
 from docflow.rules.workflow_state import DocState, TaskOutcome
@@ -170,3 +170,13 @@ def cancel(work: Work, command: Cancel) -> None:
             reason=command.reason,
         )
     )
+    if work.flow.doc_number is not None:
+        # Possible after a return from beyond 登记 to the drafter: the number keeps existing, as voided.
+        registrars = previous_holders(work.flow, StepKind.REGISTER)
+        work.emit(
+            NumberVoided(
+                document_id=work.flow.document_id,
+                recipients=work.notify(*registrars),
+                doc_number=work.flow.doc_number,
+            )
+        )

@@ -136,3 +136,10 @@ class DocumentWithdrawn(Event):
 
     by: str
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NumberVoided(Event):
+    """A numbered document was abandoned: its 发文字号 must be recorded as voided, never reused silently."""
+
+    doc_number: str

@@ -79,6 +79,7 @@ def advance(work: Work, opinion: str, next_holders: Sequence[str], skip: frozens
 
 def assign_number(work: Work, command: AssignNumber) -> None:
     """Record the 发文字号 the registrar took from the counter; the same number again is a no-op."""
+    acting_task(work.flow, work.actor, work.delegations, work.now)
     try:
         number = str(parse_doc_number(command.doc_number))
     except DocNumberError as exc:
@@ -88,7 +89,6 @@ def assign_number(work: Work, command: AssignNumber) -> None:
         return
     if work.flow.doc_number is not None:
         raise AlreadyNumbered(f"本文件已编号为 {work.flow.doc_number}，不能改编为 {number}；如需作废原号请走作废登记")
-    acting_task(work.flow, work.actor, work.delegations, work.now)
     work.flow = replace(work.flow, doc_number=number)
     work.note = number
     work.emit(Numbered(document_id=work.flow.document_id, recipients=work.notify(work.flow.drafter), doc_number=number))

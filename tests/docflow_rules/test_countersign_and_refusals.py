@@ -187,3 +187,18 @@ def test_a_refused_move_changes_nothing(driver) -> None:
     # The first approval went through; the second raised and left the flow as the first made it.
     assert driver.flow.task(before.open_tasks[0].id).status is TaskStatus.DONE
     assert len(driver.outcomes) == applied + 1
+
+
+def test_fifty_countersigners_advance_the_document_exactly_once_and_keep_every_opinion(
+    make_driver, countersign_definition
+) -> None:
+    from docflow.rules.workflow_events import StepCompleted
+
+    people = tuple(f"office-{i:02d}" for i in range(50))
+    d = make_driver(countersign_definition()).to_countersign(*people)
+    for person in reversed(people):
+        d.do(person, Approve(f"{person} 同意", next_holders=("signer",)))
+    completions = [e for o in d.outcomes for e in o.events if isinstance(e, StepCompleted) and e.step.value == "会签"]
+    assert len(completions) == 1 and d.state is DocState.AWAITING_SIGNOFF
+    opinions = [t.opinion for t in d.flow.tasks if t.outcome is TaskOutcome.APPROVED and t.holder in people]
+    assert sorted(opinions) == sorted(f"{p} 同意" for p in people)

@@ -414,3 +414,20 @@ def test_sealing_finalises_and_dispatch_notifies(driver) -> None:
     driver.to_sealing()
     driver.do("sealer", Seal("seal-xs-gov"))
     assert driver.state is DocState.DISPATCHING and driver.holders() == ["registrar"]
+
+
+def test_cancelling_a_numbered_document_records_the_number_as_voided(driver) -> None:
+    from docflow.rules.workflow_events import NumberVoided
+
+    driver.to_sealing().do("sealer", ReturnTo(ReturnTarget.DRAFTER, "依据已废止"))
+    outcome = driver.do("drafter", Cancel("依据已废止，不再发文"))
+    (voided,) = events_of(outcome, NumberVoided)
+    assert voided.doc_number == NUMBER and voided.recipients == ("registrar",)
+
+
+def test_only_the_registrar_records_a_number_even_when_it_is_the_same_one(driver) -> None:
+    from docflow.rules.workflow_errors import NotTaskHolder
+
+    driver.to_registering().do("registrar", AssignNumber(NUMBER))
+    with pytest.raises(NotTaskHolder):
+        driver.attempt("drafter", AssignNumber(NUMBER))
