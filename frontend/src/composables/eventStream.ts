@@ -1,12 +1,17 @@
 /**
  * The client side of `/ws/events`: one WebSocket, resumed by event id.
  *
- * Follows Zulip's event-queue contract (style.md): every event carries an
- * increasing `id`; after a drop the client reconnects with
- * `?last_event_id=N` and the server replays what it missed, or sends
- * `{"type":"resync"}` when it cannot (gap too old), and the client then
- * reloads its state in full. Heartbeats `{"type":"ping"}` need no answer; they
- * only prove the connection is alive.
+ * Follows Zulip's event-queue contract (style.md) as the server speaks it
+ * (oa/notify/frames.py, oa/web/ws.py):
+ * - frames that advance the stream carry an increasing `id`: events
+ *   `{id, type, data, at}`, `summary` (a burst folded into counts), `ready`
+ *   (the id the stream starts after) and `resync` (reload in full, resume after
+ *   `id`); `ping` and `badges` carry no id and need no answer;
+ * - after a drop the client reconnects with `?last_event_id=N` and the server
+ *   replays what it missed, or sends `resync` when it cannot;
+ * - refusals arrive as close codes: 4401 session ended (renew, then
+ *   reconnect), 4403 foreign origin (stop: retrying cannot help), 4400 bad
+ *   `last_event_id` (forget it and reload in full), 1013 too slow (back off).
  *
  * Plain TypeScript with an explicit state machine so it is testable with a fake
  * socket; `useEventStream` wraps it for components.
@@ -15,6 +20,8 @@
 export interface StreamEvent {
   id: number;
   type: string;
+  data?: Record<string, unknown>;
+  at?: string;
   [key: string]: unknown;
 }
 
@@ -45,14 +52,18 @@ export class IllegalStreamTransition extends Error {
   }
 }
 
-// Close codes by which the server says "who are you?"; a fresh session may fix it.
-const AUTH_CLOSE_CODES = new Set([4401, 1008]);
+// Close codes of oa/web/ws.py; any other code (1006 drop, 1013 too slow, 1012 restart) means "try again later".
+const CLOSE_UNAUTHENTICATED = 4401;
+const CLOSE_FORBIDDEN = 4403;
+const CLOSE_BAD_REQUEST = 4400;
 
 export interface EventStreamOptions {
   /** Called for every new event (never for pings, never twice for one id). */
   onEvent: (event: StreamEvent) => void;
   /** Called when the client may have missed events and must reload its state in full. */
   onResync: () => void;
+  /** Called with the badge counts the server pushes (on connect and after events). */
+  onBadges?: (counts: Record<string, unknown>) => void;
   /** Called when the server refused the session; resolve true to reconnect (refreshed), false to stop. */
   onAuthRejected?: () => Promise<boolean>;
   onStateChange?: (state: StreamState) => void;
@@ -76,10 +87,11 @@ export class EventStream {
   private lastId: number | null = null;
   private attempts = 0;
   private hasConnectedBefore = false;
+  private mustResync = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private staleTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly options: Required<Omit<EventStreamOptions, "onAuthRejected" | "onStateChange">> &
-    Pick<EventStreamOptions, "onAuthRejected" | "onStateChange">;
+  private readonly options: Required<Omit<EventStreamOptions, "onAuthRejected" | "onStateChange" | "onBadges">> &
+    Pick<EventStreamOptions, "onAuthRejected" | "onStateChange" | "onBadges">;
 
   constructor(options: EventStreamOptions) {
     this.options = {
@@ -87,7 +99,8 @@ export class EventStream {
       createSocket: (url) => new WebSocket(defaultSocketUrl(url)),
       initialDelayMs: 1_000,
       maxDelayMs: 30_000,
-      staleAfterMs: 75_000,
+      // The server pings every 20 s; two and a half silent intervals mean the connection is gone.
+      staleAfterMs: 50_000,
       random: Math.random,
       ...options,
     };
@@ -143,9 +156,10 @@ export class EventStream {
     if (socket !== this.socket) return;
     this.moveTo("open");
     this.armStaleTimer();
-    // Reconnected without ever having seen an event id: the server cannot replay
+    // Reconnected without an event id to resume from: the server cannot replay
     // what happened during the gap, so the only safe course is a full reload.
-    if (this.hasConnectedBefore && this.lastId === null) this.options.onResync();
+    if (this.mustResync || (this.hasConnectedBefore && this.lastId === null)) this.options.onResync();
+    this.mustResync = false;
     this.hasConnectedBefore = true;
   }
 
@@ -156,6 +170,15 @@ export class EventStream {
     this.attempts = 0;
     const event = parseEvent(message.data);
     if (event === null || event.type === "ping") return;
+    if (event.type === "badges") {
+      if (typeof event.data === "object" && event.data !== null) this.options.onBadges?.(event.data);
+      return;
+    }
+    if (event.type === "ready") {
+      // The stream starts after this id; nothing to deliver. Never move backwards.
+      if (typeof event.id === "number" && (this.lastId === null || event.id > this.lastId)) this.lastId = event.id;
+      return;
+    }
     if (event.type === "resync") {
       if (typeof event.id === "number") this.lastId = event.id;
       this.options.onResync();
@@ -173,7 +196,15 @@ export class EventStream {
     this.socket = null;
     this.clearTimers();
     this.moveTo("waiting");
-    if (AUTH_CLOSE_CODES.has(code) && this.options.onAuthRejected !== undefined) {
+    if (code === CLOSE_FORBIDDEN) {
+      this.moveTo("stopped");
+      return;
+    }
+    if (code === CLOSE_BAD_REQUEST) {
+      this.lastId = null;
+      this.mustResync = true;
+    }
+    if (code === CLOSE_UNAUTHENTICATED && this.options.onAuthRejected !== undefined) {
       void this.options.onAuthRejected().then((renewed) => {
         if (this.stateValue !== "waiting") return;
         if (renewed) this.scheduleReconnect();

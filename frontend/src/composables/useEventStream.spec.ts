@@ -109,6 +109,62 @@ describe("EventStream", () => {
     expect(events.map((e) => e.id)).toEqual([1, 2, 3]);
   });
 
+  it("starts after the id of the ready frame without delivering it", () => {
+    const { stream, latest, events, sockets } = harness();
+    stream.start();
+    latest().open();
+    latest().send({ id: 120, type: "ready" });
+    latest().drop();
+    vi.advanceTimersByTime(1_000);
+
+    expect(events).toEqual([]);
+    expect(sockets[1]?.url).toBe("/ws/events?last_event_id=120");
+  });
+
+  it("never moves back when a ready frame names an older id", () => {
+    const { stream, latest } = harness();
+    stream.start();
+    latest().open();
+    latest().send({ id: 7, type: "doc.arrived", data: {} });
+    latest().send({ id: 5, type: "ready" });
+    expect(stream.lastEventId).toBe(7);
+  });
+
+  it("hands pushed badge counts to the badge handler", () => {
+    const onBadges = vi.fn();
+    const { stream, latest, events } = harness({ onBadges });
+    stream.start();
+    latest().open();
+    latest().send({ type: "badges", data: { todo: 3, unsigned: 1 } });
+
+    expect(onBadges).toHaveBeenCalledWith({ todo: 3, unsigned: 1 });
+    expect(events).toEqual([]);
+    expect(stream.lastEventId).toBeNull();
+  });
+
+  it("stops for good when the server refuses the page's origin", () => {
+    const { stream, sockets, latest } = harness();
+    stream.start();
+    latest().drop(4403);
+    vi.advanceTimersByTime(60_000);
+
+    expect(stream.state).toBe("stopped");
+    expect(sockets).toHaveLength(1);
+  });
+
+  it("forgets a refused last_event_id and reloads in full after reconnecting", () => {
+    const { stream, latest, onResync } = harness();
+    stream.start();
+    latest().open();
+    latest().send({ id: 33, type: "doc.arrived" });
+    latest().drop(4400);
+    vi.advanceTimersByTime(1_000);
+    expect(latest().url).toBe("/ws/events");
+
+    latest().open();
+    expect(onResync).toHaveBeenCalledOnce();
+  });
+
   it("reloads in full when the server asks for a resync", () => {
     const { stream, latest, onResync } = harness();
     stream.start();

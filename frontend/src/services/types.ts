@@ -93,13 +93,13 @@ export interface ChainVerdict {
   reason: string | null;
 }
 
-/** Badge counts of the 工作台; `null` means "not known" (shown as —). */
-export interface WorkbenchCounts {
-  todo: number | null;
-  to_read: number | null;
-  unsigned: number | null;
-  overdue: number | null;
-}
+/**
+ * Badge counts of the 工作台 by badge name (GET /api/workbench/counts and the
+ * WebSocket's `badges` frame). The cards show `todo` 待办, `to_read` 待阅,
+ * `unsigned` 未签收 and `overdue` 超期; a name the server does not send is
+ * unknown and shows as "—".
+ */
+export type WorkbenchCounts = Record<string, number>;
 
 export interface NewUnit {
   code: string;

@@ -16,8 +16,17 @@ describe("workbench store", () => {
 
     await store.loadCounts();
 
-    expect(store.counts).toEqual({ todo: null, to_read: null, unsigned: null, overdue: null });
+    expect(store.count("todo")).toBeNull();
     expect(store.available).toBe(false);
+  });
+
+  it("leaves the counts unknown for an administrator, whom the server refuses counts", async () => {
+    fakeServer({ "GET /api/workbench/counts": { status: 403, body: { title: "无权", status: 403 } } });
+    const store = useWorkbenchStore();
+
+    await expect(store.loadCounts()).resolves.toBeUndefined();
+
+    expect(store.count("overdue")).toBeNull();
   });
 
   it("loads the four counts", async () => {
@@ -30,15 +39,14 @@ describe("workbench store", () => {
     expect(store.available).toBe(true);
   });
 
-  it("applies counts carried by an event without asking the server", () => {
+  it("takes the badge counts the server pushes without asking it again", () => {
     const server = fakeServer();
     const store = useWorkbenchStore();
     store.counts = { todo: 1, to_read: 1, unsigned: 1, overdue: 0 };
 
-    store.applyEvent({ id: 9, type: "incoming.arrived", counts: { unsigned: 2 } });
+    store.applyBadges({ unsigned: 2, drafts: 4 });
 
-    expect(store.counts).toEqual({ todo: 1, to_read: 1, unsigned: 2, overdue: 0 });
-    expect(store.notifications.map((n) => n.id)).toEqual([9]);
+    expect(store.counts).toEqual({ todo: 1, to_read: 1, unsigned: 2, overdue: 0, drafts: 4 });
     expect(server.requests).toEqual([]);
   });
 
@@ -70,7 +78,7 @@ describe("workbench store", () => {
   });
 
   it("reads a missing or malformed count as unknown", () => {
-    expect(readCounts({ todo: "3", to_read: 2 })).toEqual({ todo: null, to_read: 2, unsigned: null, overdue: null });
-    expect(readCounts(null)).toEqual({ todo: null, to_read: null, unsigned: null, overdue: null });
+    expect(readCounts({ todo: "3", to_read: 2, overdue: Number.NaN })).toEqual({ to_read: 2 });
+    expect(readCounts(null)).toEqual({});
   });
 });
