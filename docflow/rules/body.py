@@ -29,7 +29,8 @@ _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"^\s*({_CN_NUMERAL})[、，,]\s*")),
     (2, re.compile(rf"^\s*[（(]\s*({_CN_NUMERAL})\s*[）)]\s*")),
     (4, re.compile(r"^\s*[（(]\s*(\d+)\s*[）)]\s*")),
-    (3, re.compile(r"^\s*(\d+)\s*[.．](?!\d)\s*")),
+    # “1、” is a common slip for “1.”; recognising it lets renumbering print the standard form.
+    (3, re.compile(r"^\s*(\d+)\s*[.．、](?!\d)\s*")),
 )
 
 
@@ -121,7 +122,12 @@ def parse_line(line: str) -> Block:
 
 
 def parse_body(text: str) -> tuple[Block, ...]:
-    """Split plain text into blocks, one per non-blank line, recognising heading numbers."""
+    """Split plain text into blocks, one per non-blank line, recognising heading numbers.
+
+    A paragraph that itself begins like a heading number (“1.5亿元” is safe, “一、” followed by
+    text is not) becomes a heading: plain text carries no other signal. The editor stores blocks,
+    so this only matters for pasted text.
+    """
     return tuple(parse_line(line) for line in text.splitlines() if line.strip())
 
 

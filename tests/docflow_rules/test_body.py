@@ -42,8 +42,9 @@ def test_plain_text_is_split_into_levelled_blocks() -> None:
 
 
 def test_ascii_parentheses_and_full_width_points_are_recognised_too() -> None:
-    blocks = parse_body("(一)标题\n(1)细目\n3．要点\n十二、第十二部分")
-    assert [b.level for b in blocks] == [2, 4, 3, 1]
+    blocks = parse_body("(一)标题\n(1)细目\n3．要点\n十二、第十二部分\n4、顿号写法")
+    assert [b.level for b in blocks] == [2, 4, 3, 1, 3]
+    assert render_body(blocks).splitlines()[-1] == "1.顿号写法", "a level-1 heading restarts the deeper counters"
 
 
 def test_a_number_alone_or_a_decimal_is_not_a_heading() -> None:
