@@ -13,6 +13,7 @@ from oa.auth.tokens import TokenKeys, load_or_create_keys
 from oa.database import create_engine, create_sessionmaker, utcnow
 from oa.errors import Forbidden, Unauthenticated
 from oa.notify.bus import EventBus, LocalEventBus
+from oa.notify.pg_bus import PgEventBus
 from oa.settings import Settings
 from oa.uow import UnitOfWork
 
@@ -33,8 +34,9 @@ class Services:
     @classmethod
     def create(cls, settings: Settings, bus: EventBus | None = None) -> Services:
         engine = create_engine(settings)
-        return cls(settings, engine, create_sessionmaker(engine), load_or_create_keys(settings.keys_dir),
-                   bus or LocalEventBus())
+        if bus is None:  # several nodes share a PostgreSQL and hear each other through it; SQLite is one node
+            bus = LocalEventBus() if settings.is_sqlite else PgEventBus(settings.database_url)
+        return cls(settings, engine, create_sessionmaker(engine), load_or_create_keys(settings.keys_dir), bus)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -23,6 +23,7 @@ from oa.web import problems
 from oa.web.api import ApiRouter
 from oa.web.middleware import RequestIdMiddleware
 from oa.web.openapi import build_openapi
+from oa.web.ws import notify_lifespan, ws_routes
 
 VERSION = "0.1.0"
 
@@ -49,7 +50,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Starl
         owned = services is None
         app.state.services = services or Services.create(settings)
         try:
-            yield
+            async with notify_lifespan(app):
+                yield
         finally:
             if owned:
                 await app.state.services.close()
@@ -77,6 +79,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Starl
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *router.routes(),
+        *ws_routes(),
         *frontend_routes(settings.frontend_dir),
     ]
     app = Starlette(

@@ -19,8 +19,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import datetime
 
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from oa.auth.principal import Principal
@@ -31,7 +34,7 @@ from oa.notify import service
 from oa.notify.badges import count_badges
 from oa.notify.connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 from oa.notify.frames import PING_FRAME, StreamEvent, badges_frame, ready_frame, resync_frame
-from oa.notify.hub import Hub
+from oa.notify.hub import Hub, NotifyConfig
 from oa.services import ACCESS_COOKIE, Services
 
 log = logging.getLogger("oa.notify.ws")
@@ -186,3 +189,24 @@ async def _watch_client(websocket: WebSocket, conn: Connection) -> None:
             if message["type"] == "websocket.disconnect":
                 break
     conn.close(1000, "")
+
+
+@contextlib.asynccontextmanager
+async def notify_lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Run the node's notification hub (and its bus connection) for the app's lifetime.
+
+    Tests tune delivery by setting `app.state.notify_config` before the server starts.
+    """
+    services: Services = app.state.services
+    config: NotifyConfig = getattr(app.state, "notify_config", None) or NotifyConfig()
+    hub = Hub(services.sessions, services.bus, config)
+    await hub.start()
+    app.state.notify_hub = hub
+    try:
+        yield
+    finally:
+        await hub.stop()
+
+
+def ws_routes() -> list[BaseRoute]:
+    return [WebSocketRoute("/ws/events", events_endpoint)]
