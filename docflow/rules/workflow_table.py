@@ -36,23 +36,24 @@ class Move(StrEnum):
 
 
 _HUMAN_STEPS = (S.IN_REVIEW, S.COUNTERSIGNING, S.AWAITING_SIGNOFF, S.RECHECK, S.REGISTERING, S.SEALING)
+# No 直送 from 会签 (it completes by its policy first) or from 用印 (nothing after it can return).
+_NOT_RESUBMITTABLE = (S.COUNTERSIGNING, S.SEALING)
 _BEFORE_SIGNOFF = (S.DRAFT, S.IN_REVIEW, S.COUNTERSIGNING, S.AWAITING_SIGNOFF)
 
 TRANSITIONS: dict[tuple[DocState, Action], Move] = {
     (S.DRAFT, A.SUBMIT): Move.ADVANCE,
-    **{(s, A.APPROVE): Move.ADVANCE for s in (S.IN_REVIEW, S.COUNTERSIGNING, S.AWAITING_SIGNOFF)},
-    **{(s, A.APPROVE): Move.ADVANCE for s in (S.RECHECK, S.REGISTERING)},
+    # 用印 and 核发 have their own actions (SEAL, DISPATCH) because they do more than approve.
+    **{(s, A.APPROVE): Move.ADVANCE for s in _HUMAN_STEPS if s is not S.SEALING},
     (S.SEALING, A.SEAL): Move.ADVANCE,
     (S.DISPATCHING, A.DISPATCH): Move.FINISH,
     **{(s, A.RETURN): Move.BACK for s in _HUMAN_STEPS},
-    # 会签 must finish by its policy before anyone goes straight back, so it is not listed here.
-    **{(s, A.RESUBMIT): Move.STRAIGHT_BACK for s in (S.DRAFT, S.IN_REVIEW, S.AWAITING_SIGNOFF, S.RECHECK)},
-    **{(s, A.RESUBMIT): Move.STRAIGHT_BACK for s in (S.REGISTERING,)},
+    **{(s, A.RESUBMIT): Move.STRAIGHT_BACK for s in (S.DRAFT, *_HUMAN_STEPS) if s not in _NOT_RESUBMITTABLE},
     # After 用印 nothing can be taken back: the seal covers the final form.
     **{(s, A.WITHDRAW): Move.TO_SENDER for s in _HUMAN_STEPS},
     **{(s, A.TRANSFER): Move.STAY for s in (*_HUMAN_STEPS, S.DISPATCHING)},
     (S.COUNTERSIGNING, A.ADD_COUNTERSIGNER): Move.STAY,
     **{(s, A.URGE): Move.STAY for s in (S.DRAFT, *_HUMAN_STEPS, S.DISPATCHING)},
+    # Editing stops at 用印: in SEALING the seal is not applied yet, after it the content is final.
     **{(s, A.EDIT): Move.STAY for s in (S.DRAFT, *_HUMAN_STEPS)},
     **{(s, A.SUBSTANTIVE_CHANGE): Move.TO_SIGNER for s in (S.RECHECK, S.REGISTERING, S.SEALING)},
     (S.REGISTERING, A.ASSIGN_NUMBER): Move.STAY,
