@@ -1,5 +1,16 @@
 """Every table of every context, imported in one place for Alembic and the schema checks."""
 
+from docflow.attachments.models import DocumentAttachment
+from docflow.distribution.models import Delivery, OutboxMessage
+from docflow.exchange.models import ExchangeNode
+from docflow.incoming.models import (
+    InboxMessage,
+    IncomingAction,
+    IncomingAttachment,
+    IncomingCounter,
+    IncomingDocument,
+    IncomingReader,
+)
 from docflow.numbering.models import IssuedNumber, NumberCounter
 from docflow.outgoing.models import (
     Delegation,
@@ -10,6 +21,7 @@ from docflow.outgoing.models import (
     DocumentVersion,
     WorkflowSetting,
 )
+from docflow.seals.models import DocumentSeal
 from oa.audit.models import AuditChainHead, AuditRecord
 from oa.auth.models import AuthSession
 from oa.notify.models import NotificationCursor, NotificationEvent
@@ -20,16 +32,27 @@ __all__ = [
     "AuditRecord",
     "AuthSession",
     "Delegation",
+    "Delivery",
     "DocTemplate",
     "Document",
     "DocumentAction",
+    "DocumentAttachment",
+    "DocumentSeal",
     "DocumentTask",
     "DocumentVersion",
+    "ExchangeNode",
+    "InboxMessage",
+    "IncomingAction",
+    "IncomingAttachment",
+    "IncomingCounter",
+    "IncomingDocument",
+    "IncomingReader",
     "IssuedNumber",
     "NotificationCursor",
     "NotificationEvent",
     "NumberCounter",
     "Office",
+    "OutboxMessage",
     "Person",
     "PersonRole",
     "Unit",
