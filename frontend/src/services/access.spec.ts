@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canSee, personPermissions, visibleAreas } from "./access";
+import { canSee, handlesDocuments, personPermissions, visibleAreas } from "./access";
 
 describe("canSee", () => {
   it.each([
@@ -37,5 +37,17 @@ describe("personPermissions", () => {
 
   it("lets the security administrator assign roles and unlock but not edit", () => {
     expect(personPermissions(["secadmin"])).toEqual({ create: false, edit: false, editRoles: true, unlock: true });
+  });
+});
+
+describe("handlesDocuments", () => {
+  it.each([
+    [["drafter"], true],
+    [["archivist"], true],
+    [["sysadmin"], false],
+    [["secadmin"], false],
+    [["auditadmin"], false],
+  ] as const)("with roles %j has document counts: %s", (roles, expected) => {
+    expect(handlesDocuments(roles)).toBe(expected);
   });
 });

@@ -19,6 +19,8 @@ export type Area =
   | "admin.audit";
 
 const DOCUMENT_ROLES: readonly Role[] = ["drafter", "reviewer", "signer", "registrar"];
+// Roles that handle documents and so have 待办/待阅 counts; the three administrators never do (三员分立).
+const BUSINESS_ROLES: readonly Role[] = [...DOCUMENT_ROLES, "archivist"];
 
 const AREA_ROLES: Record<Area, readonly Role[] | "everyone"> = {
   workbench: "everyone",
@@ -37,6 +39,10 @@ export function canSee(roles: readonly Role[], area: Area): boolean {
 
 export function visibleAreas(roles: readonly Role[]): Area[] {
   return (Object.keys(AREA_ROLES) as Area[]).filter((area) => canSee(roles, area));
+}
+
+export function handlesDocuments(roles: readonly Role[]): boolean {
+  return BUSINESS_ROLES.some((role) => roles.includes(role));
 }
 
 /** Actions on a person in the people list, by role. */

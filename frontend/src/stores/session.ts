@@ -6,7 +6,7 @@
  */
 import { defineStore } from "pinia";
 import { computed, ref } from "vue";
-import { canSee, type Area } from "@/services/access";
+import { canSee, handlesDocuments, type Area } from "@/services/access";
 import { endpoints } from "@/services/endpoints";
 import { ApiError } from "@/services/problem";
 import type { Me } from "@/services/types";
@@ -18,6 +18,7 @@ export const useSessionStore = defineStore("session", () => {
 
   const signedIn = computed(() => me.value !== null);
   const roles = computed(() => me.value?.roles ?? []);
+  const handlesDocs = computed(() => handlesDocuments(roles.value));
 
   function may(area: Area): boolean {
     return canSee(roles.value, area);
@@ -56,5 +57,5 @@ export const useSessionStore = defineStore("session", () => {
     me.value = null;
   }
 
-  return { me, checked, signedIn, roles, may, load, signIn, signOut, forget };
+  return { me, checked, signedIn, roles, handlesDocs, may, load, signIn, signOut, forget };
 });
