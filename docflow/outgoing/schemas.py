@@ -13,7 +13,8 @@ from docflow.rules.workflow_state import DocState, TaskOutcome, TaskStatus
 from oa.web.schemas import Input, Output, PageQuery, Query
 
 DocTypeName = Literal[
-    "决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要"
+    "决议", "决定", "命令", "令", "公报", "公告", "通告", "意见",
+    "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要",
 ]
 
 
