@@ -75,13 +75,14 @@ def _line_end(glyphs: Sequence[Glyph], start: int, room: float) -> tuple[int, bo
             end -= 1
         fit = end if end > start else fit
     end = fit
-    if end - 1 > start and glyphs[end - 1].char in NO_LINE_END:
-        end -= 1
     run_start = end
     while run_start > start and _is_word(glyphs[run_start - 1].char) and _is_word(glyphs[run_start].char):
         run_start -= 1
     if run_start > start:
         end = run_start
+    # Checked after the word so that the 《 or （ before a carried-over number or URL goes down with it.
+    while end - 1 > start and glyphs[end - 1].char in NO_LINE_END:
+        end -= 1
     return end, False
 
 

@@ -53,6 +53,12 @@ def test_a_number_is_not_cut_in_two(font_set: FontSet) -> None:
     assert lines[1].text.startswith("20260309")
 
 
+def test_an_opening_bracket_goes_down_with_the_web_address_after_it(font_set: FontSet) -> None:
+    lines = lines_of(font_set, "政" * 22 + "“象山” （www.xiangshan.gov.cn）")
+    assert lines[0].text.endswith("” ")
+    assert lines[1].text.startswith("（www.xiangshan.gov.cn）")
+
+
 def test_a_number_longer_than_a_line_is_cut_rather_than_overflowing(font_set: FontSet) -> None:
     lines = lines_of(font_set, "1" * 120)
     assert len(lines) > 1
