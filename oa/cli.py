@@ -189,6 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="校验审计哈希链 / verify the audit hash chain")
     verify.set_defaults(func=cmd_audit_verify)
+
+    from archive.cli import add_commands as add_archive_commands
+    from docflow.render_cli import add_commands as add_render_commands
+
+    add_render_commands(sub)
+    add_archive_commands(sub)
     return parser
 
 
