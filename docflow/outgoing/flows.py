@@ -9,54 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from docflow.outgoing.models import Document, DocumentTask
-from docflow.rules.workflow_definition import (
-    CountersignPolicy,
-    PolicyKind,
-    StepDef,
-    StepKind,
-    WorkflowDefinition,
-)
+from docflow.rules.workflow_definition import StepKind, definition_from_dict, definition_to_dict
 from docflow.rules.workflow_state import DocState, Flow, Handoff, Signoff, Task
 
 
 def pid(person: str) -> int:
     return int(person)
-
-
-def definition_to_json(definition: WorkflowDefinition) -> dict[str, Any]:
-    return {
-        "unit_code": definition.unit_code,
-        "name": definition.name,
-        "steps": [
-            {
-                "kind": step.kind.value,
-                "role": step.role,
-                "people": sorted(step.people),
-                "optional": step.optional,
-                "deadline_hours": step.deadline_hours,
-                "policy": {"kind": step.policy.kind.value, "quorum": step.policy.quorum},
-                "drafter_may_countersign": step.drafter_may_countersign,
-            }
-            for step in definition.steps
-        ],
-    }
-
-
-def definition_from_json(data: dict[str, Any]) -> WorkflowDefinition:
-    steps = tuple(
-        StepDef(
-            kind=StepKind(s["kind"]),
-            role=s.get("role"),
-            people=frozenset(str(p) for p in s.get("people", [])),
-            optional=bool(s.get("optional", False)),
-            deadline_hours=s.get("deadline_hours"),
-            policy=CountersignPolicy(PolicyKind(s.get("policy", {}).get("kind", "all")),
-                                     int(s.get("policy", {}).get("quorum", 0))),
-            drafter_may_countersign=bool(s.get("drafter_may_countersign", False)),
-        )
-        for s in data["steps"]
-    )
-    return WorkflowDefinition(data["unit_code"], steps, name=data.get("name", "发文流程"))
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -65,7 +23,7 @@ def _dt(value: str | None) -> datetime | None:
 
 def flow_json(flow: Flow) -> dict[str, Any]:
     return {
-        "definition": definition_to_json(flow.definition),
+        "definition": definition_to_dict(flow.definition),
         "round": flow.round,
         "returned_from": flow.returned_from.value if flow.returned_from else None,
         "handoff": None if flow.handoff is None else {
@@ -95,7 +53,7 @@ def flow_from_rows(document: Document, tasks: list[DocumentTask]) -> Flow:
     return Flow(
         document_id=str(document.id),
         drafter=str(document.drafter_id),
-        definition=definition_from_json(data["definition"]),
+        definition=definition_from_dict(data["definition"]),
         state=DocState(document.state),
         tasks=tuple(sorted((task_from_row(t) for t in tasks), key=lambda t: t.id)),
         round=int(data.get("round", 0)),
