@@ -12,12 +12,15 @@ This module only parses configuration; finding the files and reading glyphs is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from docflow.render.errors import FontError
+
+_FAMILY_NAME = re.compile(r"[\w .\-]+")
 
 
 class FontRole(StrEnum):
@@ -63,7 +66,11 @@ class FontSpec:
         style = style.strip().lower()
         if style not in ("", "bold", "regular"):
             raise FontError(f"字体配置 {text!r} 的样式只能是 :bold 或 :regular")
-        return cls(family=family.strip(), bold=style == "bold")
+        family = family.strip()
+        # The name goes into CSS and into a fontconfig pattern: keep it to what real family names use.
+        if not _FAMILY_NAME.fullmatch(family):
+            raise FontError(f"字体名称 {family!r} 含有不允许的字符；只能包含文字、数字、空格和 - _ .")
+        return cls(family=family, bold=style == "bold")
 
     def describe(self) -> str:
         if self.path is not None:

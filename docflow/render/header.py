@@ -152,6 +152,8 @@ def _draw_number_and_signers(doc: RenderDocument, ts: Typesetter, page: Page, fi
     label_width = sum(g.width for g in label)
     names_width = max(width_of(line) for line in row_lines)
     names_x = BLOCK_RIGHT - CHAR_PITCH - names_width
+    if names_x - label_width < BLOCK_LEFT + CHAR_PITCH:
+        raise RenderError("签发人姓名太长，排不进一行；请核对签发人姓名")
     _draw_single(page, Line(tuple(label), False, True), names_x - label_width, first_top)
     for index, line in enumerate(row_lines):
         _draw_single(page, line, names_x, first_top + index * LINE_PITCH)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 from render_probe import PdfProbe
-from render_samples import notice, opinion
+from render_samples import notice, opinion, request
 
 from docflow.render import BodyBlock, FontError, RenderError
 from docflow.render.fontfiles import FontSet
@@ -66,6 +66,7 @@ def test_a_long_url_without_spaces_is_broken_inside_the_block(font_set: FontSet)
         ("seal_image", b"GIF89a not a png", "PNG"),
         ("title", " ", "标题"),
         ("letter_format", True, "信函格式"),
+        ("print_date", None, "印发日期"),
     ],
 )
 def test_bad_fields_are_refused_with_a_message_naming_them(
@@ -73,6 +74,12 @@ def test_bad_fields_are_refused_with_a_message_naming_them(
 ) -> None:
     with pytest.raises(RenderError, match=re.escape(message)):
         lay_out(replace(notice(), **{field: value}), font_set)
+
+
+def test_a_signer_name_too_long_for_the_line_is_refused(font_set: FontSet) -> None:
+    doc = replace(request(), signers=("欧阳" * 20,))
+    with pytest.raises(RenderError, match="签发人"):
+        lay_out(doc, font_set)
 
 
 def test_a_character_no_configured_font_has_is_refused_by_name(font_set: FontSet) -> None:

@@ -32,6 +32,12 @@ def test_a_value_starting_with_a_slash_names_a_font_file() -> None:
     assert FontSpec.parse("/opt/fonts/FZXBSJW.ttf") == FontSpec(path=Path("/opt/fonts/FZXBSJW.ttf"))
 
 
+@pytest.mark.parametrize("value", ['Evil"; } body {', "Noto,Serif", "Noto=Serif"])
+def test_a_family_name_with_css_or_fontconfig_syntax_is_refused(value: str) -> None:
+    with pytest.raises(FontError, match="不允许的字符"):
+        FontConfig.from_environ({"OA_FONT_HEITI": value})
+
+
 @pytest.mark.parametrize("value", [":italic", "Noto Serif CJK SC:italic"])
 def test_an_unknown_style_is_refused(value: str) -> None:
     with pytest.raises(FontError, match="样式"):
