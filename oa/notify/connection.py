@@ -20,7 +20,8 @@ CLOSE_FORBIDDEN = 4403
 
 
 class Connection:
-    __slots__ = ("close_code", "close_reason", "coalescer", "cursor", "outbox", "person_id", "queue_limit", "wake")
+    __slots__ = ("close_code", "close_reason", "coalescer", "cursor", "outbox", "person_id", "queue_limit",
+                 "replaying", "wake")
 
     def __init__(self, person_id: int, coalescer: BurstCoalescer, queue_limit: int) -> None:
         self.person_id = person_id
@@ -32,13 +33,19 @@ class Connection:
         self.wake = asyncio.Event()
         self.close_code: int | None = None
         self.close_reason = ""
+        # While the socket replays its backlog page by page, live events wait in the database: letting the hub
+        # hand them over would put them ahead of older ones. The socket asks for a re-read when the replay ends.
+        self.replaying = False
 
-    def begin_at(self, cursor: int) -> None:
+    def begin_at(self, cursor: int, *, replaying: bool = False) -> None:
         self.cursor = cursor
+        self.replaying = replaying
 
-    def deliver(self, event: StreamEvent, now: float) -> None:
+    def deliver(self, event: StreamEvent, now: float, *, replay: bool = False) -> None:
         """Queue one event of this person's stream; ones already handed over (or before the start) are ignored."""
         if self.cursor is None or event.seq <= self.cursor or self.close_code is not None:
+            return
+        if self.replaying and not replay:
             return
         self.cursor = event.seq
         self.enqueue(self.coalescer.offer(event, now))

@@ -105,6 +105,9 @@ class Hub:
     def connection_count(self) -> int:
         return sum(len(c) for c in self._by_person.values())
 
+    def connections_of(self, person_id: int) -> int:
+        return len(self._by_person.get(person_id, ()))
+
     def request_read(self, person_id: int) -> None:
         """Re-read a person's stream soon (after a connection set its resume point, or on catch-up)."""
         self._pending.add(person_id)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -121,12 +122,12 @@ async def _serve(
     else:
         start = backlog.last_seq if after is None else after
         conn.enqueue([ready_frame(start)])
-        conn.begin_at(start)
-        now = loop.time()
-        for row in backlog.events:
-            conn.deliver(StreamEvent(row.seq, row.type, row.payload, row.created_at), now)
+        conn.begin_at(start, replaying=bool(backlog.events))
     conn.enqueue([badges_frame(badges)])
-    hub.request_read(principal.person_id)
+    replay = deque(StreamEvent(row.seq, row.type, row.payload, row.created_at) for row in backlog.events)
+    page = max(1, config.queue_limit // 2)  # a long backlog goes out page by page, never past the outbox bound
+    if not replay:
+        hub.request_read(principal.person_id)
 
     reader = asyncio.create_task(_watch_client(websocket, conn))
     now = loop.time()
@@ -137,6 +138,12 @@ async def _serve(
         while True:
             conn.wake.clear()
             now = loop.time()
+            if replay and len(conn.outbox) < page:
+                for _ in range(min(page, len(replay))):
+                    conn.deliver(replay.popleft(), now, replay=True)
+                if not replay:
+                    conn.replaying = False
+                    hub.request_read(principal.person_id)  # what committed during the replay
             conn.enqueue(conn.coalescer.flush_due(now))
             if now >= next_ping:
                 conn.enqueue([PING_FRAME])
@@ -152,7 +159,7 @@ async def _serve(
                     await websocket.send_text(frame)
             if conn.close_code is not None:
                 break
-            deadlines = [next_ping, next_recheck, expiry]
+            deadlines = [now if replay else next_ping, next_recheck, expiry]
             if conn.coalescer.deadline is not None:
                 deadlines.append(conn.coalescer.deadline)
             with contextlib.suppress(TimeoutError):

@@ -7,6 +7,7 @@ A node here is the real app on a real uvicorn (same options as production: webso
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -18,6 +19,7 @@ import pytest
 import uvicorn
 from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from oa.auth.principal import RequestContext
 from oa.notify.hub import Hub, NotifyConfig
@@ -143,10 +145,11 @@ class Socket:
     async def closed_with(self, timeout: float = 10) -> tuple[int | None, str | None]:
         """Read until the server closes; return its close code and reason."""
         async def drain() -> None:
-            async for _ in self.ws:
-                pass
+            with contextlib.suppress(ConnectionClosed):
+                async for _ in self.ws:
+                    pass
         await asyncio.wait_for(drain(), timeout)
-        rcvd = self.ws.close_rcvd
+        rcvd = self.ws.protocol.close_rcvd
         return (rcvd.code, rcvd.reason) if rcvd is not None else (None, None)
 
     async def close(self) -> None:

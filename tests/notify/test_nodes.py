@@ -1,0 +1,70 @@
+"""Several app nodes on one PostgreSQL: a change handled by node A reaches a person connected to node B."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from oa.notify.pg_bus import PgEventBus
+from oa.services import Services
+
+pytestmark = pytest.mark.postgres_only
+
+
+@pytest.fixture
+async def second_services(demo):
+    other = Services.create(demo.settings)  # its own engine, pool and bus: another process, as far as PG can tell
+    yield other
+    await other.close()
+
+
+async def test_an_action_on_node_a_reaches_a_client_on_node_b(db_kind, nodes, kit, second_services):
+    node_a = await nodes.start(kit.config(catchup_seconds=60))  # a long catch-up: only NOTIFY can be the path
+    node_b = await nodes.start(kit.config(catchup_seconds=60), services=second_services)
+    assert isinstance(node_a.services.bus, PgEventBus) and isinstance(node_b.services.bus, PgEventBus)
+    me = await kit.person_id(node_a.services, "xsx.drafter")
+    token = await kit.bearer(node_a, "xsx.drafter")  # signed in on A, connected to B: one session for the cluster
+    on_b, _ = await kit.connected(node_b, token=token)
+    on_a, _ = await kit.connected(node_a, token=token)
+
+    await kit.emit(node_a.services, [me], "task.new", [{"via": "A"}])
+    await kit.emit(node_b.services, [me], "task.new", [{"via": "B"}])
+
+    for sock in (on_a, on_b):
+        assert [(e["id"], e["data"]["via"]) for e in await sock.events(2)] == [(1, "A"), (2, "B")]
+        assert await sock.silent_for(0.3)
+
+
+async def test_node_b_reconnects_its_bus_and_still_delivers_after_losing_the_connection(db_kind, nodes, kit,
+                                                                                         second_services):
+    node_a = await nodes.start(kit.config(catchup_seconds=60))
+    node_b = await nodes.start(kit.config(catchup_seconds=60), services=second_services)
+    me = await kit.person_id(node_a.services, "xsx.drafter")
+    on_b, _ = await kit.connected(node_b, token=await kit.bearer(node_a, "xsx.drafter"))
+    bus_b = node_b.services.bus
+    assert isinstance(bus_b, PgEventBus) and bus_b.connection is not None
+
+    # An administrator (or a failover) kills B's listening session while an event is committed on A.
+    admin = await asyncpg.connect(node_a.services.settings.database_url.replace("+asyncpg", ""))
+    try:
+        await admin.execute("SELECT pg_terminate_backend($1)", bus_b.connection.get_server_pid())
+    finally:
+        await admin.close()
+    await kit.emit(node_a.services, [me], "task.new", [{"during": "outage"}])
+
+    event = await on_b.next(timeout=15)
+    assert (event["id"], event["data"]) == (1, {"during": "outage"})
+    assert bus_b.reconnects >= 1
+    await kit.emit(node_a.services, [me], "task.new", [{"after": "reconnect"}])
+    assert (await on_b.next())["id"] == 2
+
+
+async def test_a_huge_wake_up_is_sent_as_wake_everyone(db_kind, nodes, kit, second_services):
+    node_a = await nodes.start(kit.config(catchup_seconds=60))
+    node_b = await nodes.start(kit.config(catchup_seconds=60), services=second_services)
+    me = await kit.person_id(node_a.services, "xsx.drafter")
+    on_b, _ = await kit.connected(node_b, token=await kit.bearer(node_a, "xsx.drafter"))
+    # 20,000 recipient ids do not fit in a few 8000-byte payloads: node A sends "*" and B re-reads everyone it has.
+    await node_a.services.bus.publish(set(range(10**6, 10**6 + 20_000)))
+    await kit.emit(node_a.services, [me], "task.new", [{"n": 1}])
+    assert (await on_b.next())["id"] == 1
