@@ -14,6 +14,7 @@ import hashlib
 import logging
 import shutil
 import subprocess
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from docflow.render.errors import FontError
 from docflow.render.fonts import FontConfig, FontRole, FontSpec
 
 log = logging.getLogger(__name__)
+_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +81,12 @@ class _FontData:
         self._glyphs: Any = None
 
     def glyph_top(self, char: str) -> float:
-        if self._glyphs is None:
-            self._glyphs = self._tt.getGlyphSet()
-        pen = BoundsPen(self._glyphs)
-        self._glyphs[self.cmap[ord(char)]].draw(pen)
+        # fontTools decompiles outlines lazily and is not thread-safe; renders may run in worker threads.
+        with _LOCK:
+            if self._glyphs is None:
+                self._glyphs = self._tt.getGlyphSet()
+            pen = BoundsPen(self._glyphs)
+            self._glyphs[self.cmap[ord(char)]].draw(pen)
         bounds = pen.bounds
         return 0.0 if bounds is None else float(bounds[3]) / self.units_per_em
 
@@ -101,8 +105,13 @@ class _Advances(Mapping[str, int]):
         return len(self._hmtx.metrics)
 
 
-@functools.lru_cache(maxsize=32)
 def _load(path: Path, index: int) -> _FontData:
+    with _LOCK:
+        return _load_unlocked(path, index)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_unlocked(path: Path, index: int) -> _FontData:
     return _FontData(path, index)
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 from render_probe import PdfProbe
-from render_samples import notice, opinion, request
+from render_samples import notice, opinion, paragraph, request
 
 from docflow.render import BodyBlock, FontError, RenderError
 from docflow.render.fontfiles import FontSet
@@ -134,3 +134,27 @@ def test_random_text_lays_out_inside_the_block_or_is_refused_cleanly(font_set: F
                 # the last glyph of a grid line reaches 0.073 mm past the block: 28 ems of 16 pt are 158 mm
                 allowance = 0.1 + (box.size_pt * 25.4 / 72 if hangs else 0.0)  # a hanging mark: one em more
                 assert box.x + width <= BLOCK_RIGHT + allowance, box.text
+
+
+def _pages_for(font_set: FontSet, sentences: int) -> list:  # type: ignore[type-arg]
+    body = tuple(BodyBlock(0, paragraph(n, 1)) for n in range(sentences))
+    return lay_out(replace(notice(), body=body, attachment_notes=()), font_set)
+
+
+def test_the_imprint_always_lands_on_an_even_page_and_extra_pages_are_unnumbered(font_set: FontSet) -> None:
+    seen_blank_before_imprint = seen_imprint_alone = False
+    for sentences in range(1, 40):
+        pages = _pages_for(font_set, sentences)
+        assert len(pages) % 2 == 0
+        last = pages[-1]
+        assert any(box.text.endswith("印发") for box in last.texts)
+        if len(pages) >= 3 and pages[-2].is_blank:
+            # 版记页前有空白页的，空白页和版记页均不编排页码
+            assert pages[-2].number is None and last.number is None
+            seen_blank_before_imprint = True
+        elif not any(box.text == "2026年1月20日" for box in last.texts):
+            assert last.number == len(pages)  # a page holding only the 版记, right behind the text
+            seen_imprint_alone = True
+        numbered = [page.number for page in pages if page.number is not None]
+        assert numbered == list(range(1, len(numbered) + 1))
+    assert seen_blank_before_imprint and seen_imprint_alone
