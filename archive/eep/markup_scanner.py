@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from archive.eep import namespaces as ns
+from archive.eep.payload import BackgroundHasher
 
 
 class PackageRefused(ValueError):
@@ -51,7 +52,7 @@ class Region:
     start: int
     end: int = -1
     sha256: bytes = b""
-    _hasher: hashlib._Hash | None = field(default=None, repr=False)
+    _hasher: BackgroundHasher | None = field(default=None, repr=False)
 
 
 # 被签名对象 and 电子签名 are what signatures cover; the two blocks are tracked so a 修改型 package can copy
@@ -189,7 +190,8 @@ class MarkupScanner:
         if name in TRACKED:
             index = self._counts.get(name, 0)
             self._counts[name] = index + 1
-            region = Region(name, index, tuple(self._stack), self._base + start, _hasher=hashlib.sha256())
+            hasher = BackgroundHasher(hashlib.sha256())  # off the main thread, which decodes base64
+            region = Region(name, index, tuple(self._stack), self._base + start, _hasher=hasher)
             self._active.append(region)
             self.regions.append(region)
         self._emit(data, start, end, markup=True)

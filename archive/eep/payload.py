@@ -63,14 +63,20 @@ class BackgroundHasher:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eep-hash")
         self._pending = self._pool.submit(self._hasher.update, data)
 
-    def hexdigest(self) -> str:
+    def _finish(self) -> hashlib._Hash:
         if self._pending is not None:
             self._pending.result()
             self._pending = None
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
-        return self._hasher.hexdigest()
+        return self._hasher
+
+    def hexdigest(self) -> str:
+        return self._finish().hexdigest()
+
+    def digest(self) -> bytes:
+        return self._finish().digest()
 
 
 DIGEST_ALGORITHMS = ("SHA-256", "SM3")
