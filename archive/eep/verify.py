@@ -87,7 +87,12 @@ def verify_package(
     limits: ReadLimits = DEFAULT_LIMITS,
     trusted_key_fingerprints: Collection[str] | None = None,
 ) -> VerifyReport:
-    """Check everything that can be checked without outside knowledge; see the module docstring."""
+    """Check everything that can be checked without outside knowledge; see the module docstring.
+
+    ``trusted_key_fingerprints`` (SHA-256 of each SubjectPublicKeyInfo: the units' and the archive's
+    registered keys) adds a finding for a valid signature made by any other key; ``progress(done, total)``
+    is called with bytes read after each chunk.
+    """
     try:
         scan = scan_package(path, limits=limits, progress=progress)
     except PackageRefused as exc:
@@ -105,6 +110,7 @@ def _size(path: Path) -> int:
 def evaluate_scan(
     path: Path, scan: PackageScan, *, trusted_key_fingerprints: Collection[str] | None = None
 ) -> VerifyReport:
+    """Turn one finished scan into a report (shared by verify, extract, lock and revision)."""
     root = scan.root
     if root.tag != ns.q(ns.PACKAGE):
         expected = f"命名空间 {ns.EEP_NS} 中的 {ns.PACKAGE}（命名空间错误或不是 EEP）"
