@@ -112,6 +112,8 @@ const en: Messages<typeof zhCN> = {
     editRoles: "Roles",
     unlock: "Unlock",
     unlocked: "Unlocked",
+    conflictTwoAdmins: "Separation of duties: {roles} cannot be held by one person",
+    conflictAdminWithBusiness: "Separation of duties: a {role} cannot also handle documents",
     filterText: "Name or username",
     activeSwitch: "Account active",
   },

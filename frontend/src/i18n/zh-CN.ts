@@ -108,6 +108,8 @@ export default {
     editRoles: "角色",
     unlock: "解锁",
     unlocked: "已解锁",
+    conflictTwoAdmins: "三员分立：{roles} 不能由同一人担任",
+    conflictAdminWithBusiness: "三员分立：{role}不能同时担任业务角色",
     filterText: "姓名或用户名",
     activeSwitch: "账号在用",
   },

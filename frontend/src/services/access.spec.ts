@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canSee, handlesDocuments, personPermissions, visibleAreas } from "./access";
+import { canSee, handlesDocuments, personPermissions, roleConflict, visibleAreas } from "./access";
 
 describe("canSee", () => {
   it.each([
@@ -49,5 +49,23 @@ describe("handlesDocuments", () => {
     [["auditadmin"], false],
   ] as const)("with roles %j has document counts: %s", (roles, expected) => {
     expect(handlesDocuments(roles)).toBe(expected);
+  });
+});
+
+describe("roleConflict", () => {
+  it("accepts several business roles together", () => {
+    expect(roleConflict(["drafter", "reviewer", "registrar"])).toBeNull();
+  });
+
+  it("accepts one administrator role alone", () => {
+    expect(roleConflict(["secadmin"])).toBeNull();
+  });
+
+  it("refuses two administrator roles for one person", () => {
+    expect(roleConflict(["auditadmin", "sysadmin"])).toEqual({ kind: "twoAdmins", roles: ["sysadmin", "auditadmin"] });
+  });
+
+  it("refuses an administrator who also handles documents", () => {
+    expect(roleConflict(["sysadmin", "archivist"])).toEqual({ kind: "adminWithBusiness", admin: "sysadmin" });
   });
 });

@@ -41,6 +41,19 @@ export function visibleAreas(roles: readonly Role[]): Area[] {
   return (Object.keys(AREA_ROLES) as Area[]).filter((area) => canSee(roles, area));
 }
 
+const ADMIN_ROLES: readonly Role[] = ["sysadmin", "secadmin", "auditadmin"];
+
+/** Why a role set breaks the separation of duties (三员分立), as the server's check_role_set does; null when fine. */
+export type RoleConflict = { kind: "twoAdmins"; roles: Role[] } | { kind: "adminWithBusiness"; admin: Role };
+
+export function roleConflict(roles: readonly Role[]): RoleConflict | null {
+  const admins = ADMIN_ROLES.filter((role) => roles.includes(role));
+  if (admins.length > 1) return { kind: "twoAdmins", roles: admins };
+  const admin = admins[0];
+  if (admin !== undefined && roles.some((role) => BUSINESS_ROLES.includes(role))) return { kind: "adminWithBusiness", admin };
+  return null;
+}
+
 export function handlesDocuments(roles: readonly Role[]): boolean {
   return BUSINESS_ROLES.some((role) => roles.includes(role));
 }
