@@ -153,7 +153,7 @@ def signature_lines(ts: Typesetter, doc: RenderDocument, seal: bytes | None) -> 
         ]
     name_x = BLOCK_RIGHT - 2 * CHAR_PITCH - name_w
     date_x = name_x + 2 * CHAR_PITCH
-    if date_x + date_w > BLOCK_RIGHT - 2 * CHAR_PITCH:
+    if date_w > name_w:  # 如成文日期长于发文机关署名，应当使成文日期右空二字编排，并相应增加发文机关署名右空字数
         date_x = BLOCK_RIGHT - 2 * CHAR_PITCH - date_w
         name_x = date_x - 2 * CHAR_PITCH
     return [BLANK, FlowLine((_plain_line(name, name_x),)), FlowLine((_plain_line(date, date_x),))]

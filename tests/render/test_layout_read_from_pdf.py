@@ -250,3 +250,30 @@ def test_the_seal_is_printed_over_the_signature_and_date(rendered: Render) -> No
     image = probe.raster(page, DPI)
     rows = ink_rows(image, DPI, (date[0].x0 - 10, BLOCK_TOP, date[-1].x1 + 10, BLOCK_BOTTOM), red_pixel)
     assert min(rows) < date[0].baseline - LINE_PITCH < date[0].baseline < max(rows)
+
+
+def _all_lines(probe: PdfProbe) -> list[list]:  # type: ignore[type-arg]
+    return [line for page in range(probe.page_count) for line in _body_lines(probe, page)]
+
+
+def test_a_long_attachment_name_wraps_under_its_own_first_character(rendered: Render) -> None:
+    lines = _all_lines(rendered("notice"))
+    index = next(i for i, line in enumerate(lines) if "".join(c.text for c in line).startswith("2.象山县春节期间值班"))
+    second = lines[index]
+    name_start = next(c for c in second if c.text == "象")
+    assert lines[index + 1][0].x0 == pytest.approx(name_start.x0, abs=0.1)
+    first = lines[index - 1]
+    assert "".join(c.text for c in first).startswith("附件：1.")
+    assert first[0].x0 == pytest.approx(BLOCK_LEFT + 2 * BLOCK_WIDTH / 28, abs=0.1)  # 左空二字
+    assert second[0].x0 == pytest.approx(next(c for c in first if c.text == "1").x0, abs=0.1)
+
+
+def test_without_a_seal_the_signature_stands_two_characters_in_and_the_date_two_further(rendered: Render) -> None:
+    lines = _all_lines(rendered("request"))
+    texts = ["".join(c.text for c in line) for line in lines]
+    name = lines[texts.index("象山县人民政府")]
+    date = lines[texts.index("2026年2月14日")]
+    cell = BLOCK_WIDTH / 28
+    assert name[-1].x0 == pytest.approx(BLOCK_RIGHT - 3 * cell, abs=0.1)  # 右空二字: last character's cell
+    assert date[0].x0 == pytest.approx(name[0].x0 + 2 * cell, abs=0.1)  # 首字比署名首字右移二字
+    assert date[0].baseline - name[0].baseline == pytest.approx(LINE_PITCH, abs=0.05)
