@@ -3,8 +3,9 @@
 The bus tells the hub whose streams have new events (ids only). One reader task batches the pending people, reads
 their new events in a few statements and hands each event to that person's connections, synchronously: a fan-out
 of one event to thousands costs one read and a loop, never one query or one awaited send per socket. Around it:
-a periodic catch-up re-reads every connected stream (a missed wake-up delays an event, never loses it), badge
-counts are recomputed at most once per interval per person, and old events are pruned.
+a periodic catch-up re-reads the connected streams that moved lately, and a rarer sweep all of them (a missed
+wake-up delays an event, never loses it), badge counts are recomputed at most once per interval per person, and
+old events are pruned.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ class NotifyConfig:
     burst_limit: int = 5  # events of one type sent one by one within a window before they are summarised
     burst_window_seconds: float = 2.0
     badge_interval_seconds: float = 1.0
-    catchup_seconds: float = 5.0
+    catchup_seconds: float = 5.0  # re-read the streams of connected people who got events lately
+    catchup_lookback_seconds: float = 120.0  # events are stamped when their transaction began: cover long ones
+    sweep_seconds: float = 60.0  # re-read every connected stream, whatever its stamps say
     retention_days: int = 30
     prune_every_seconds: float = 3600.0
 
@@ -70,6 +73,7 @@ class Hub:
             await self.bus.start()
         self._spawn(self._read_loop(), "notify-reader")
         self._spawn(self._every(self.config.catchup_seconds, self._catch_up), "notify-catchup")
+        self._spawn(self._every(self.config.sweep_seconds, self._sweep), "notify-sweep")
         self._spawn(self._every(self.config.badge_interval_seconds, self._send_badges), "notify-badges")
         self._spawn(self._every(self.config.prune_every_seconds, self._prune), "notify-prune")
 
@@ -172,6 +176,19 @@ class Hub:
                 log.exception("periodic notification job %s failed", getattr(job, "__name__", job))
 
     async def _catch_up(self) -> None:
+        """Re-read the people with recent events: a lost wake-up costs at most `catchup_seconds` of delay.
+
+        Only people with events stamped in the lookback are read, so the periodic cost follows the event rate,
+        not the number of idle sockets; the rarer sweep covers anything older (a transaction open for minutes).
+        """
+        if not self._by_person:
+            return
+        since = utcnow() - timedelta(seconds=self.config.catchup_lookback_seconds)
+        async with self.sessions() as session:
+            recent = await service.recent_recipients(session, since)
+        self.on_wake(recent)
+
+    async def _sweep(self) -> None:
         self.on_wake(Everyone())
 
     async def _send_badges(self) -> None:

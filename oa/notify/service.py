@@ -135,6 +135,14 @@ async def events_after_many(
     return found
 
 
+async def recent_recipients(session: AsyncSession, since: datetime) -> set[int]:
+    """Who received events stamped after `since` (the cheap catch-up: it reads the created_at index only)."""
+    rows = await session.execute(
+        select(NotificationEvent.recipient_id).where(NotificationEvent.created_at > since).distinct()
+    )
+    return set(rows.scalars())
+
+
 async def prune_events(session: AsyncSession, before: datetime) -> int:
     """Delete events older than the retention window; clients that needed them get a resync, never a gap."""
     result = await session.execute(delete(NotificationEvent).where(NotificationEvent.created_at < before))
