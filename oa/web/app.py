@@ -15,6 +15,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from docflow.exchange.api import exchange_routers
+from docflow.exchange.lifespan import exchange_lifespan
 from oa import errors
 from oa.migrate import current_revision, head_revision
 from oa.services import Services
@@ -38,6 +40,8 @@ def api_router() -> ApiRouter:
     router = ApiRouter()
     for part in (auth_router, org_router, audit_router, outgoing_router):
         router.include(part)
+    for part in exchange_routers():  # 交换、分发、收文
+        router.include(part)
     return router
 
 
@@ -50,7 +54,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Starl
         owned = services is None
         app.state.services = services or Services.create(settings)
         try:
-            async with notify_lifespan(app):
+            async with notify_lifespan(app), exchange_lifespan(app):
                 yield
         finally:
             if owned:
