@@ -9,7 +9,7 @@ import struct
 from docflow.render.errors import RenderError
 from docflow.render.flow import BLANK, Anchored, FlowLine, Group, Piece
 from docflow.render.fonts import FontRole
-from docflow.render.linebreak import Glyph, Line, break_lines
+from docflow.render.linebreak import NO_LINE_START, Glyph, Line, break_lines
 from docflow.render.model import Attachment, BodyBlock, Level, RenderDocument, chinese_date
 from docflow.render.standard import (
     BLOCK_LEFT,
@@ -40,6 +40,8 @@ def title_group(ts: Typesetter, title: str) -> Group:
     while len(lines) > rows and measure < BLOCK_WIDTH:
         measure = min(BLOCK_WIDTH, measure + widest)
         lines = break_lines(glyphs, measure)
+    if len(lines) == 2:
+        lines = _two_line_title(glyphs, lines, widest)
     return tuple(
         FlowLine(
             (
@@ -55,6 +57,24 @@ def title_group(ts: Typesetter, title: str) -> Group:
         )
         for line in lines
     )
+
+
+def _two_line_title(glyphs: list[Glyph], balanced: list[Line], em: float) -> list[Line]:
+    """Break a two-line title where it reads best: "回行时，要做到词意完整" (§7.3.1). Chinese titles are
+    customarily broken after the organ's name and its "关于"; that break wins unless it makes the lines
+    much more unequal than the balanced one (by more than six characters)."""
+    text = "".join(g.char for g in glyphs)
+    cut = text.find("关于") + 2
+    if cut < 2 or cut >= len(glyphs):
+        return balanced
+    first, second = glyphs[:cut], glyphs[cut:]
+    widths = sum(g.width for g in first), sum(g.width for g in second)
+    balanced_gap = abs(width_of(balanced[0]) - width_of(balanced[1]))
+    if max(widths) > BLOCK_WIDTH or abs(widths[0] - widths[1]) > balanced_gap + 6 * em:
+        return balanced
+    if second[0].char in NO_LINE_START:
+        return balanced
+    return [Line(tuple(first), False, False), Line(tuple(second), False, True)]
 
 
 def _centred(line: Line) -> float:

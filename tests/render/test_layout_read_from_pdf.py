@@ -277,3 +277,17 @@ def test_without_a_seal_the_signature_stands_two_characters_in_and_the_date_two_
     assert name[-1].x0 == pytest.approx(BLOCK_RIGHT - 3 * cell, abs=0.1)  # 右空二字: last character's cell
     assert date[0].x0 == pytest.approx(name[0].x0 + 2 * cell, abs=0.1)  # 首字比署名首字右移二字
     assert date[0].baseline - name[0].baseline == pytest.approx(LINE_PITCH, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("request", ["象山县人民政府关于", "申请数字政府建设专项资金的请示"]),
+        ("opinion", ["象山县人民政府关于", "加快推进数字政府建设的意见"]),
+    ],
+)
+def test_a_two_line_title_breaks_after_its_guanyu(rendered: Render, name: str, lines: list[str]) -> None:
+    title = rendered(name).lines(0, size=22.0)
+    assert ["".join(c.text for c in line) for line in title] == lines
+    for line in title:
+        assert (line[0].x0 + line[-1].x1) / 2 == pytest.approx(BLOCK_LEFT + BLOCK_WIDTH / 2, abs=0.6)
