@@ -4,13 +4,15 @@ document, and delivery to every 主送 and 抄送 unit through the outbox."""
 from __future__ import annotations
 
 from docflow.outgoing.models import Document
+from oa.settings import Settings
 from oa.uow import UnitOfWork
 
 
-async def after_seal(uow: UnitOfWork, document: Document) -> None:
+async def after_seal(uow: UnitOfWork, document: Document, settings: Settings) -> None:
     from docflow.seals.service import seal_document
 
-    await seal_document(uow, document)
+    # The settings say where the units' seal keys (OA_KEYS_DIR) and the attachment files (OA_DATA_DIR) are.
+    await seal_document(uow, document, settings)
 
 
 async def after_dispatch(uow: UnitOfWork, document: Document) -> None:

@@ -77,7 +77,7 @@ async def save_content(call: Call[ContentSave, Any]) -> DocumentOut:
               response=DocumentOut, extra_responses={404: "公文不存在", 409: "当前不能进行此操作"})
 async def act(call: Call[ActionIn, Any]) -> DocumentOut:
     async with call.uow() as uow:
-        document = await service.act(uow, call.me, call.path_int("document_id"), call.body)
+        document = await service.act(uow, call.me, call.path_int("document_id"), call.body, call.services.settings)
         view = await document_view(uow.session, call.me, document)
         await uow.commit()
     return view

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from docflow.attachments.schemas import AttachmentOut
 from docflow.rules.workflow_commands import Action, ReturnTarget
 from docflow.rules.workflow_definition import StepKind
 from docflow.rules.workflow_state import DocState, TaskOutcome, TaskStatus
@@ -104,6 +105,8 @@ class DocumentOut(Output):
     allowed_actions: list[Action]
     created_at: datetime
     updated_at: datetime
+    attachments: list[AttachmentOut] = Field(default_factory=list, description="附件，按附件说明的顺序")
+    attachment_notes: list[str] = Field(default_factory=list, description="附件说明，如 “1. 实施方案”")
 
 
 class HistoryEntry(Output):

@@ -22,6 +22,7 @@ from docflow.outgoing.models import Document, DocumentAction, DocumentTask, Docu
 from docflow.outgoing.notifications import emit
 from docflow.outgoing.schemas import ActionIn, ContentSave, DraftCreate
 from docflow.outgoing.settings import definition_for
+from docflow.outgoing.templates import apply_template
 from docflow.rules import workflow
 from docflow.rules.workflow_commands import (
     Action,
@@ -54,6 +55,8 @@ from oa.uow import UnitOfWork
 async def create_draft(uow: UnitOfWork, me: Principal, data: DraftCreate, settings: Settings) -> Document:
     require_drafter(me)
     session, now = uow.session, uow.now
+    if data.template_id is not None:  # the template fills the optional elements the drafter left out
+        data = data.model_copy(update={"content": await apply_template(session, me, data.template_id, data.content)})
     identifier = str(uuid.uuid4())
     await check_content(session, data.content, identifier, classified_system=settings.classified_system)
     definition = await definition_for(session, me.unit_id)
@@ -119,7 +122,7 @@ async def save_content(uow: UnitOfWork, me: Principal, document_id: int, data: C
     return document
 
 
-async def act(uow: UnitOfWork, me: Principal, document_id: int, data: ActionIn) -> Document:
+async def act(uow: UnitOfWork, me: Principal, document_id: int, data: ActionIn, settings: Settings) -> Document:
     session = uow.session
     document = await lock_document(session, document_id)
     await _require_read(session, me, document)
@@ -131,7 +134,7 @@ async def act(uow: UnitOfWork, me: Principal, document_id: int, data: ActionIn) 
     if outcome.record.action is Action.CANCEL and document.doc_number:
         await void_numbers_of(session, document.id, data.reason or "撤销", uow.now)
     if outcome.record.action is Action.SEAL:
-        await hooks.after_seal(uow, document)
+        await hooks.after_seal(uow, document, settings)
     if outcome.record.action is Action.DISPATCH:
         await hooks.after_dispatch(uow, document)
     return document

@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from docflow.attachments.schemas import AttachmentOut
+from docflow.attachments.service import attachments_of
 from docflow.outgoing import queries
 from docflow.outgoing.directory import delegations_in_force, roster_of
 from docflow.outgoing.flows import flow_from_rows
@@ -76,6 +78,7 @@ async def document_view(session: AsyncSession, me: Principal, document: Document
     flow = flow_from_rows(document, [t for t, _ in task_rows])
     roster = await roster_of(session, document.unit_id)
     delegations = await delegations_in_force(session, utcnow())
+    attachments = await attachments_of(session, document.id)
     return DocumentOut(
         id=document.id, identifier=document.identifier, unit_id=document.unit_id, drafter_id=document.drafter_id,
         state=document.state, version=document.version, doc_number=document.doc_number, content=document.content,
@@ -85,6 +88,8 @@ async def document_view(session: AsyncSession, me: Principal, document: Document
         signoff=document.flow.get("signoff"),
         allowed_actions=allowed_actions(flow, me, roster, delegations),
         created_at=document.created_at, updated_at=document.updated_at,
+        attachments=[AttachmentOut.model_validate(a) for a in attachments],
+        attachment_notes=[f"{i}. {a.title}" for i, a in enumerate(attachments, start=1)],
     )
 
 

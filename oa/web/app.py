@@ -32,13 +32,17 @@ VERSION = "0.1.0"
 
 def api_router() -> ApiRouter:
     """Every context's API routes, in one list (the OpenAPI document is generated from it)."""
+    from docflow.attachments.routes import router as attachments_router
+    from docflow.outgoing.admin_routes import router as outgoing_admin_router
     from docflow.outgoing.routes import router as outgoing_router
+    from docflow.seals.routes import router as seals_router
     from oa.audit.routes import router as audit_router
     from oa.auth.routes import router as auth_router
     from oa.org.routes import router as org_router
 
     router = ApiRouter()
-    for part in (auth_router, org_router, audit_router, outgoing_router):
+    for part in (auth_router, org_router, audit_router, outgoing_router, outgoing_admin_router, attachments_router,
+                 seals_router):
         router.include(part)
     for part in exchange_routers():  # 交换、分发、收文
         router.include(part)
