@@ -6,7 +6,7 @@
  *   npm run check:api -- path/to/openapi.json
  *
  * Checks that every call in src/services/endpoints.ts names an operation the
- * server has, that the interfaces of src/services/types.ts have exactly the
+ * server has, that the interfaces of src/services/types.ts and documentTypes.ts have exactly the
  * properties of the matching server schemas, and that the Role and UnitKind
  * lists agree. Reads the TypeScript sources as text: they are kept plain
  * (one property per line) so that this stays a small script, not a compiler.
@@ -32,8 +32,13 @@ const SCHEMAS = {
   NewOffice: "OfficeCreate",
   NewPerson: "PersonCreate",
   PersonChanges: "PersonUpdate",
+  ListItem: "ListItem",
+  Task: "TaskOut",
+  DocumentView: "DocumentOut",
+  HistoryEntry: "HistoryEntry",
+  ActionRequest: "ActionIn",
 };
-const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind" };
+const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "Action", STEP_KINDS: "StepKind" };
 
 async function loadSpec(source) {
   if (source !== undefined && !/^https?:/.test(source)) return JSON.parse(await readFile(source, "utf8"));
@@ -73,14 +78,20 @@ function constList(text, name) {
 function calledOperations(text) {
   const calls = [];
   for (const match of text.matchAll(/client\.(get|post|patch|put|delete)<[^(]*>\(\s*[`"]([^`"]+)[`"]/g)) {
-    calls.push(`${match[1].toUpperCase()} ${match[2].replace(/\$\{[^}]+\}/g, "{}")}`);
+    const path = match[2].replace(/\$\{[^}]+\}/g, "{}");
+    // `/api/worklist/${list}` stands for one operation per worklist name.
+    if (path === "/api/worklist/{}") for (const list of ["todo", "drafts", "done", "sent"]) calls.push(`GET /api/worklist/${list}`);
+    else calls.push(`${match[1].toUpperCase()} ${path}`);
   }
   return calls;
 }
 
 const problems = [];
 const spec = await loadSpec(process.argv[2]);
-const types = await readFile(join(root, "src/services/types.ts"), "utf8");
+const types = [
+  await readFile(join(root, "src/services/types.ts"), "utf8"),
+  await readFile(join(root, "src/services/documentTypes.ts"), "utf8"),
+].join("\n");
 const endpoints = await readFile(join(root, "src/services/endpoints.ts"), "utf8");
 
 const served = new Set();

@@ -25,6 +25,7 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: "", name: "workbench", component: () => import("@/pages/WorkbenchPage.vue"), meta: { area: "workbench", title: "menu.workbench" } },
       { path: "outgoing", name: "outgoing", component: () => import("@/pages/OutgoingPage.vue"), meta: { area: "outgoing", title: "menu.outgoing" } },
+      { path: "documents/:id(\\d+)", name: "document", component: () => import("@/pages/DocumentPage.vue"), meta: { area: "outgoing", title: "menu.outgoing" } },
       { path: "incoming", name: "incoming", component: () => import("@/pages/IncomingPage.vue"), meta: { area: "incoming", title: "menu.incoming" } },
       { path: "archive", name: "archive", component: () => import("@/pages/ArchivePage.vue"), meta: { area: "archive", title: "menu.archive" } },
       { path: "admin/units", name: "admin-units", component: () => import("@/pages/admin/UnitsPage.vue"), meta: { area: "admin.units", title: "menu.units" } },

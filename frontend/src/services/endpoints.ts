@@ -1,10 +1,11 @@
 /**
- * Typed calls of the foundation API (auth, me, units, people, audit, workbench).
+ * Typed calls of the API (auth, me, units, people, audit, workbench, outgoing documents).
  *
  * Each function is one endpoint; pages call these, never `fetch`, so the paths
  * and shapes live in one place to compare with the server's OpenAPI document.
  */
 import { api, type ApiClient } from "./api";
+import type { ActionRequest, DocumentView, HistoryEntry, ListItem, Worklist, WorklistQuery } from "./documentTypes";
 import type {
   AuditEntry,
   AuditQuery,
@@ -52,6 +53,11 @@ export function createEndpoints(client: ApiClient) {
     verifyAuditChain: () => client.get<ChainVerdict>("/api/audit/verify"),
 
     workbenchCounts: () => client.get<WorkbenchCounts>("/api/workbench/counts"),
+
+    worklist: (list: Worklist, query: WorklistQuery) => client.get<Page<ListItem>>(`/api/worklist/${list}`, { ...query }),
+    getDocument: (id: number) => client.get<DocumentView>(`/api/documents/${id}`),
+    documentHistory: (id: number) => client.get<{ items: HistoryEntry[] }>(`/api/documents/${id}/history`),
+    act: (id: number, request: ActionRequest) => client.post<DocumentView>(`/api/documents/${id}/actions`, request),
   };
 }
 
