@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
-from docflow.rules.workflow_definition import definition_to_dict
 from docflow.outgoing.models import Document, DocumentAction, DocumentTask, WorkflowSetting
-from docflow.rules.workflow_definition import StepKind, WorkflowDefinition, standard_definition
+from docflow.rules.workflow_definition import StepKind, WorkflowDefinition, definition_to_dict, standard_definition
 from oa.audit.models import AuditRecord
 from oa.database import utcnow
 from oa.notify.models import NotificationEvent
@@ -108,13 +108,16 @@ class People:
 class Desk:
     """Signed-in clients by username, created on first use: `desk["xsx.reviewer"]` acts as that person."""
 
-    def __init__(self, make_client: Any) -> None:
+    def __init__(self, make_client: Any, *, timeout: float | None = None) -> None:
         self._make = make_client
+        self._timeout = timeout
         self._clients: dict[str, Any] = {}
 
     async def __call__(self, username: str) -> Any:
         if username not in self._clients:
             client = self._make()
+            if self._timeout is not None:
+                client.timeout = httpx.Timeout(self._timeout)
             await client.sign_in(username)
             self._clients[username] = client
         return self._clients[username]
