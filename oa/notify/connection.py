@@ -21,10 +21,11 @@ CLOSE_FORBIDDEN = 4403
 
 class Connection:
     __slots__ = ("close_code", "close_reason", "coalescer", "cursor", "outbox", "person_id", "queue_limit",
-                 "replaying", "wake")
+                 "replaying", "session_id", "wake")
 
-    def __init__(self, person_id: int, coalescer: BurstCoalescer, queue_limit: int) -> None:
+    def __init__(self, person_id: int, session_id: str | None, coalescer: BurstCoalescer, queue_limit: int) -> None:
         self.person_id = person_id
+        self.session_id = session_id  # the sign-in session the socket lives on: cut when it ends
         # None until the backlog is read: the hub must not deliver before the resume point is known.
         self.cursor: int | None = None
         self.coalescer = coalescer

@@ -26,10 +26,14 @@ from oa.notify import service
 from oa.notify.badges import count_badges_for, has_badge_providers
 from oa.notify.bus import EventBus, Everyone, RunnableBus
 from oa.notify.coalesce import BurstCoalescer
-from oa.notify.connection import Connection
+from oa.notify.connection import CLOSE_UNAUTHENTICATED, Connection
 from oa.notify.frames import StreamEvent, badges_frame
 
 log = logging.getLogger("oa.notify.hub")
+
+# Given sign-in session ids, the ones that ended (signed out, expired, person deactivated). Supplied by the web
+# layer, which knows the auth context; the hub only knows that sockets live on sessions.
+EndedSessions = Callable[[AsyncSession, Collection[str]], Awaitable[set[str]]]
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class NotifyConfig:
     """Delivery tuning. The defaults suit production; tests shorten the intervals."""
 
     ping_seconds: float = 20.0  # application-level {"type":"ping"}; proxies drop idle sockets after ~60 s
-    recheck_seconds: float = 60.0  # how long a signed-out session can keep its socket, at most
+    recheck_seconds: float = 30.0  # how long a signed-out session can keep its socket, at most
     send_timeout_seconds: float = 10.0  # a send blocked this long (full TCP buffer) closes the socket with 1013
     queue_limit: int = 256  # frames waiting per connection; beyond it the client is closed with 1013
     max_backlog: int = 1000  # missed events replayed on resume; more than that is a resync
@@ -55,10 +59,12 @@ class NotifyConfig:
 
 
 class Hub:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], bus: EventBus, config: NotifyConfig) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], bus: EventBus, config: NotifyConfig,
+                 ended_sessions: EndedSessions | None = None) -> None:
         self.sessions = sessions
         self.bus = bus
         self.config = config
+        self.ended_sessions = ended_sessions
         self._by_person: dict[int, set[Connection]] = defaultdict(set)
         self._pending: set[int] = set()
         self._badges_due: set[int] = set()
@@ -76,6 +82,7 @@ class Hub:
         self._spawn(self._every(self.config.sweep_seconds, self._sweep), "notify-sweep")
         self._spawn(self._every(self.config.badge_interval_seconds, self._send_badges), "notify-badges")
         self._spawn(self._every(self.config.prune_every_seconds, self._prune), "notify-prune")
+        self._spawn(self._every(self.config.recheck_seconds, self._recheck_sessions), "notify-sessions")
 
     async def stop(self) -> None:
         self.bus.remove_listener(self.on_wake)
@@ -93,8 +100,8 @@ class Hub:
 
     # -- connections -----------------------------------------------------------------------------------------
 
-    def connect(self, person_id: int) -> Connection:
-        conn = Connection(person_id, self.config.coalescer(), self.config.queue_limit)
+    def connect(self, person_id: int, session_id: str | None = None) -> Connection:
+        conn = Connection(person_id, session_id, self.config.coalescer(), self.config.queue_limit)
         self._by_person[person_id].add(conn)
         return conn
 
@@ -202,6 +209,23 @@ class Hub:
             frame = badges_frame(badge_counts)
             for conn in list(self._by_person.get(pid, ())):
                 conn.enqueue([frame])
+
+    async def _recheck_sessions(self) -> None:
+        """Cut the sockets of ended sessions: one query per 1,000 sessions, not one per socket and interval."""
+        if self.ended_sessions is None:
+            return
+        by_session: dict[str, list[Connection]] = defaultdict(list)
+        for conns in self._by_person.values():
+            for conn in conns:
+                if conn.session_id is not None:
+                    by_session[conn.session_id].append(conn)
+        ids = sorted(by_session)
+        for start in range(0, len(ids), 1000):
+            async with self.sessions() as session:
+                ended = await self.ended_sessions(session, ids[start:start + 1000])
+            for session_id in ended:
+                for conn in by_session[session_id]:
+                    conn.close(CLOSE_UNAUTHENTICATED, "已退出登录或登录已失效，请重新登录")
 
     async def _prune(self) -> None:
         await prune_old_events(self.sessions, self.config.retention_days)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import BigInteger, Row, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy import insert as insert_rows
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,24 +40,54 @@ async def write_events(session: AsyncSession, events: Sequence[PendingEvent], no
         .values([{"person_id": pid, "last_seq": 0} for pid in recipients])
         .on_conflict_do_nothing(index_elements=["person_id"])
     )
+    if session.bind.dialect.name == "postgresql":
+        lasts = await _advance_cursors_pg(session, {pid: len(per_recipient[pid]) for pid in recipients})
+    else:
+        lasts = {}
+        for pid in recipients:
+            lasts[pid] = (
+                await session.execute(
+                    update(NotificationCursor)
+                    .where(NotificationCursor.person_id == pid)
+                    .values(last_seq=NotificationCursor.last_seq + len(per_recipient[pid]))
+                    .returning(NotificationCursor.last_seq)
+                )
+            ).scalar_one()
     rows: list[dict[str, Any]] = []
     for pid in recipients:
         mine = per_recipient[pid]
-        last = (
-            await session.execute(
-                update(NotificationCursor)
-                .where(NotificationCursor.person_id == pid)
-                .values(last_seq=NotificationCursor.last_seq + len(mine))
-                .returning(NotificationCursor.last_seq)
-            )
-        ).scalar_one()
-        first = last - len(mine) + 1
+        first = lasts[pid] - len(mine) + 1
         rows.extend(
             {"recipient_id": pid, "seq": first + i, "type": e.type, "payload": e.payload, "created_at": now}
             for i, e in enumerate(mine)
         )
     await session.execute(insert_rows(NotificationEvent), rows)
     return set(recipients)
+
+
+async def _advance_cursors_pg(session: AsyncSession, counts: dict[int, int]) -> dict[int, int]:
+    """Lock the cursors in person order with one statement, then advance them all with another.
+
+    One UPDATE per recipient made a distribution to 5,000 people cost 5,000 round trips inside the transaction
+    (seconds, with the cursors locked). `ORDER BY ... FOR UPDATE` locks the rows in the sorted order, so two
+    fan-outs over overlapping people still cannot deadlock; the UPDATE then finds them already locked.
+    """
+    pids = sorted(counts)
+    await session.execute(
+        select(NotificationCursor.person_id).where(NotificationCursor.person_id.in_(pids))
+        .order_by(NotificationCursor.person_id).with_for_update()
+    )
+    step = func.unnest(
+        bindparam("pids", pids, type_=ARRAY(BigInteger)), bindparam("counts", [counts[p] for p in pids],
+                                                                    type_=ARRAY(BigInteger)),
+    ).table_valued("pid", "n").render_derived(name="step")
+    result = await session.execute(
+        update(NotificationCursor)
+        .where(NotificationCursor.person_id == step.c.pid)
+        .values(last_seq=NotificationCursor.last_seq + step.c.n)
+        .returning(NotificationCursor.person_id, NotificationCursor.last_seq)
+    )
+    return {int(pid): int(last) for pid, last in result.all()}
 
 
 async def events_after(
@@ -110,15 +141,21 @@ async def read_backlog(session: AsyncSession, recipient_id: int, after: int | No
 _BATCH = 200
 
 
+_STREAM_COLUMNS = (NotificationEvent.recipient_id, NotificationEvent.seq, NotificationEvent.type,
+                   NotificationEvent.payload, NotificationEvent.created_at)
+
+
 async def events_after_many(
     session: AsyncSession, cursors: Mapping[int, int], per_recipient: int
-) -> list[NotificationEvent]:
+) -> list[Row[Any]]:
     """New events of many recipients in few statements: at most `per_recipient` each, by recipient then seq.
 
     Numbers are dense per recipient, so `seq <= after + per_recipient` bounds each recipient's rows without a
-    window function; a woken node reads the streams of everyone it woke in one round trip per 200 people.
+    window function. Plain rows, not ORM objects: a fan-out reads thousands and only copies them into frames.
     """
-    found: list[NotificationEvent] = []
+    if session.bind.dialect.name == "postgresql":
+        return await _events_after_many_pg(session, cursors, per_recipient)
+    found: list[Row[Any]] = []
     items = sorted(cursors.items())
     for start in range(0, len(items), _BATCH):
         chunk = items[start:start + _BATCH]
@@ -128,11 +165,32 @@ async def events_after_many(
             for pid, after in chunk
         ))
         rows = await session.execute(
-            select(NotificationEvent).where(condition)
-            .order_by(NotificationEvent.recipient_id, NotificationEvent.seq)
+            select(*_STREAM_COLUMNS).where(condition).order_by(NotificationEvent.recipient_id, NotificationEvent.seq)
         )
-        found.extend(rows.scalars())
+        found.extend(rows.all())
     return found
+
+
+async def _events_after_many_pg(
+    session: AsyncSession, cursors: Mapping[int, int], per_recipient: int
+) -> list[Row[Any]]:
+    """PostgreSQL: one statement joining the events to an unnest() of (person, after) pairs, whatever their number.
+
+    A long OR of per-person conditions costs the planner more than the read (0.1 s for 200 people); the join
+    plans in microseconds and walks the (recipient_id, seq) index once per person.
+    """
+    pids = sorted(cursors)
+    wanted = func.unnest(
+        bindparam("pids", pids, type_=ARRAY(BigInteger)),
+        bindparam("afters", [cursors[p] for p in pids], type_=ARRAY(BigInteger)),
+    ).table_valued("pid", "after").render_derived(name="wanted")
+    rows = await session.execute(
+        select(*_STREAM_COLUMNS)
+        .join(wanted, and_(NotificationEvent.recipient_id == wanted.c.pid, NotificationEvent.seq > wanted.c.after,
+                           NotificationEvent.seq <= wanted.c.after + per_recipient))
+        .order_by(NotificationEvent.recipient_id, NotificationEvent.seq)
+    )
+    return list(rows.all())
 
 
 async def recent_recipients(session: AsyncSession, since: datetime) -> set[int]:
