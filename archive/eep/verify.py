@@ -61,6 +61,20 @@ class VerifyReport:
     def ok(self) -> bool:
         return not self.findings
 
+    def to_text(self) -> str:
+        """A readable report for ``oa archive verify``: verdict, signatures, then each finding."""
+        verdict = "通过" if self.ok else f"未通过（{len(self.findings)} 项问题）"
+        lines = [f"封装包 {self.path}（{self.size} 字节，SHA-256 {self.sha256 or '—'}）：{verdict}"]
+        for outcome in self.signatures:
+            kind = ns.LOCK_SIGNATURE if outcome.is_lock else ns.SIGNATURE
+            state = "有效" if outcome.valid else f"无效：{outcome.reason}"
+            fingerprint = f"，密钥指纹 {outcome.key_fingerprint[:16]}…" if outcome.key_fingerprint else ""
+            lines.append(f"  {kind} {outcome.signature_id}（{outcome.signer}）：{state}{fingerprint}")
+        for item in self.findings:
+            expected = f"（应为：{item.expected}）" if item.expected else ""
+            lines.append(f"  ✗ {item.element}：{item.problem}{expected}")
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (without file samples) for storing with the package or printing."""
         return {

@@ -196,3 +196,15 @@ def test_an_incoming_document_at_closing_builds_verifies_and_passes_the_four_che
 def test_builder_names_the_element_whose_text_xml_cannot_hold(tmp_path: Path, signer: PackageSigner) -> None:
     with pytest.raises(BuildError, match="附注 的内容含有 XML 不允许的字符"):
         build_package(package_input(tmp_path, note="备注\x07响铃"), io.BytesIO(), signer)
+
+
+def test_text_report_gives_the_verdict_signatures_and_each_problem(
+    make_package: Callable[..., Path], tmp_path: Path
+) -> None:
+    good = verify_package(make_package()).to_text()
+    assert "：通过" in good and "电子签名 SIG-1（象山县人民政府办公室）：有效" in good
+    path = make_package()
+    path.write_bytes(path.read_bytes().replace("冬季".encode(), "夏季".encode(), 1))
+    bad = verify_package(path).to_text()
+    assert "未通过（1 项问题）" in bad
+    assert "✗ 电子签名[SIG-1]：签名值与所签字节的 SHA-256 摘要不符" in bad and "（应为：签名有效）" in bad
