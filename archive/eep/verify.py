@@ -90,7 +90,7 @@ class VerifyReport:
 @functools.cache
 def package_schema() -> etree.XMLSchema:
     """The shipped XSD, loaded once from the package data (never from the network)."""
-    source = resources.files("archive.eep").joinpath("schema/eep-2009.xsd").read_bytes()
+    source = resources.files("archive.eep.schema").joinpath("eep-2009.xsd").read_bytes()
     return etree.XMLSchema(etree.fromstring(source, hardened_parser()))
 
 

@@ -1,0 +1,1 @@
+"""Holds eep-2009.xsd; a package so that setuptools' ``"*.xsd"`` package-data rule ships the schema."""
