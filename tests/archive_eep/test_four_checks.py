@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import struct
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -220,3 +221,33 @@ def test_checks_read_the_corrected_metadata_of_a_revision(make_package: Callable
     report = check(revised, full_context(used_archival_codes=frozenset({"Z109-WS·2026-Y-BGS-0001"})))
     assert report.passed, report.failures()
     assert report.by_code("GD-1-5").explanation == "档号 Z109-WS·2026-Y-BGS-0002 格式正确"
+
+
+def ofd_bytes(*, encrypted: bool = False) -> bytes:
+    """A minimal OFD container (a zip whose entry list starts with OFD.xml)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.1"/>')
+        archive.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    data = bytearray(buffer.getvalue())
+    if encrypted:  # set bit 0 (encrypted) of the general-purpose flag in every local and central header
+        for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+            start = data.find(signature)
+            while start >= 0:
+                data[start + flag_at] |= 1
+                start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def test_an_ofd_attachment_is_recognised_and_accepted(make_package: Callable[..., Path]) -> None:
+    entry = TransferListEntry("XS-2026-FW-000007", 4, ALL_BYTES + len(ofd_bytes()))
+    report = check(
+        make_package(extra=(attachment("正文.ofd", ofd_bytes(), "OFD"),)), full_context(transfer_entry=entry)
+    )
+    assert failed_codes(report) == []
+
+
+def test_usability_catches_an_encrypted_zip_container(make_package: Callable[..., Path]) -> None:
+    report = check(make_package(extra=(attachment("正文.ofd", ofd_bytes(encrypted=True), "OFD"),)))
+    assert "GD-3-4" in failed_codes(report)
+    assert "压缩包中的条目已加密" in report.by_code("GD-3-4").explanation
