@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -149,3 +151,22 @@ def test_revision_refuses_an_original_that_does_not_verify(
     path.write_bytes(path.read_bytes().replace("冬季".encode(), "夏季".encode(), 1))
     with pytest.raises(BuildError, match="原封装包未通过校验"):
         build_revision(path, correction(), io.BytesIO(), signer)
+
+
+@pytest.mark.skipif(shutil.which("xmllint") is None, reason="xmllint (libxml2-utils) not installed")
+def test_locked_and_revised_packages_pass_xmllint_schema_validation(
+    make_package: Callable[..., Path], tmp_path: Path, archive_signer: PackageSigner
+) -> None:
+    locked, revised = tmp_path / "locked.eep", tmp_path / "revised.eep"
+    apply_lock_signature(make_package(), locked, archive_signer)
+    with revised.open("wb") as out:
+        build_revision(locked, correction(), out, archive_signer)
+    schema = Path(__file__).resolve().parents[2] / "archive" / "eep" / "schema" / "eep-2009.xsd"
+    for path in (locked, revised):
+        result = subprocess.run(
+            ["xmllint", "--noout", "--nonet", "--schema", str(schema), str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0 and "validates" in result.stderr, result.stderr
