@@ -60,7 +60,6 @@ def test_a_missing_font_file_also_falls_back(caplog: pytest.LogCaptureFixture) -
     assert fonts.primary(FontRole.KAITI).path.name == "ukai.ttc"
 
 
-@pytest.mark.skipif(not ZENHEI.is_file(), reason="needs Debian fonts-wqy-zenhei")
 def test_a_font_file_given_for_a_role_is_the_one_embedded() -> None:
     environ = {"OA_FONT_HEITI": str(ZENHEI)}
     probe = PdfProbe(render_pdf(notice(), FontConfig.from_environ(environ)), "zenhei")
