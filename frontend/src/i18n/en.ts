@@ -115,6 +115,7 @@ const en: Messages<typeof zhCN> = {
     seal: "Seal",
     dispatch: "Dispatch",
     cancel: "Cancel document",
+    create: "Drafted",
   },
   document: {
     back: "Back to the list",
@@ -141,6 +142,8 @@ const en: Messages<typeof zhCN> = {
     opinionLabel: "Opinion",
     reasonLabel: "Reason",
     messageLabel: "Message",
+    nextHolders: "Next holders",
+    nextHoldersHint: "Choose if the step needs them; type a name",
     reasonRequired: "Please give a reason",
     done: "Done: {action}",
     noActions: "There is nothing for you to do on this document now.",

@@ -111,6 +111,7 @@ export default {
     seal: "用印",
     dispatch: "核发",
     cancel: "作废",
+    create: "起草",
   },
   document: {
     back: "返回列表",
@@ -137,6 +138,8 @@ export default {
     opinionLabel: "意见",
     reasonLabel: "理由",
     messageLabel: "催办内容",
+    nextHolders: "下一环节办理人",
+    nextHoldersHint: "按流程需要选择，输入姓名搜索",
     reasonRequired: "请填写理由",
     done: "已办理：{action}",
     noActions: "当前没有您可以办理的操作。",

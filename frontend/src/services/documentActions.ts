@@ -22,6 +22,10 @@ const INPUT_OF: Partial<Record<Action, ActionInput>> = {
   dispatch: "none",
 };
 
+// Moving work forward may need the next step's holders named (e.g. who countersigns);
+// the server says so in a 422/409 detail when they are missing.
+const NAMES_NEXT_HOLDERS: ReadonlySet<Action> = new Set(["submit", "resubmit", "approve"]);
+
 // Going back or throwing work away needs a stated reason; the history shows it to the drafter.
 const REASON_REQUIRED: ReadonlySet<Action> = new Set(["return", "cancel"]);
 
@@ -33,21 +37,22 @@ export function inputOf(action: Action): ActionInput {
   return INPUT_OF[action] ?? "none";
 }
 
+export function namesNextHolders(action: Action): boolean {
+  return NAMES_NEXT_HOLDERS.has(action);
+}
+
 export function needsReason(action: Action): boolean {
   return REASON_REQUIRED.has(action);
 }
 
 /** The request body: the text goes in the field the server reads for that action. */
-export function actionRequest(action: Action, text: string): ActionRequest {
+export function actionRequest(action: Action, text: string, nextHolders: readonly number[] = []): ActionRequest {
   const value = text.trim();
-  switch (inputOf(action)) {
-    case "opinion":
-      return { action, opinion: value };
-    case "reason":
-      return { action, reason: value };
-    case "message":
-      return { action, message: value };
-    default:
-      return { action };
-  }
+  const request: ActionRequest = { action };
+  const input = inputOf(action);
+  if (input === "opinion") request.opinion = value;
+  if (input === "reason") request.reason = value;
+  if (input === "message") request.message = value;
+  if (namesNextHolders(action) && nextHolders.length > 0) request.next_holders = [...nextHolders];
+  return request;
 }
