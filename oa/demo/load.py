@@ -7,6 +7,7 @@ from functools import cache
 
 from sqlalchemy import func, select
 
+from docflow.outgoing.demo_templates import load_demo_templates
 from oa.auth.passwords import hash_password
 from oa.demo.county import ADMINS, COUNTY, DEMO_PASSWORD, UNITS, person_name, posts_for
 from oa.org.models import Office, Person, PersonRole, Unit
@@ -72,6 +73,7 @@ async def load_demo(uow: UnitOfWork) -> DemoSummary:
                                    office_id=info_centre.id, position=position, password_hash=password_hash,
                                    roles=[PersonRole(role=role)]))
     await session.flush()
+    await load_demo_templates(session)
     summary = await _summary(uow, loaded=True)
     uow.audit("demo.load", target_type="county", target_id=COUNTY.code,
               detail={"units": summary.units, "people": summary.people})

@@ -92,3 +92,11 @@ async def audit_of(services: Any, action: str) -> list[AuditRecord]:
         rows = (await session.execute(select(AuditRecord).where(AuditRecord.action == action)
                                       .order_by(AuditRecord.id))).scalars().all()
     return list(rows)
+
+
+async def person_by_username(services: Any, username: str) -> int:
+    """Any person's id, of any unit (the people API shows a user only their own unit)."""
+    from oa.org.models import Person
+
+    async with services.sessions() as session:
+        return int((await session.execute(select(Person.id).where(Person.username == username))).scalar_one())
