@@ -7,6 +7,7 @@ disk with no parser in between, and the UTF-8 file name travels %-encoded in the
 
 from __future__ import annotations
 
+import base64
 import unicodedata
 from typing import Any
 from urllib.parse import quote
@@ -106,7 +107,7 @@ async def download(call: Call[Any, Any]) -> FileResponse:
         "Content-Disposition": content_disposition(row.filename),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
-        "Digest": f"sha-256={row.sha256}",
+        "Repr-Digest": f"sha-256=:{base64.b64encode(bytes.fromhex(row.sha256)).decode()}:",  # RFC 9530
     })
 
 

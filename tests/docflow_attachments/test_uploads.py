@@ -3,6 +3,7 @@ listed, downloaded with the right headers, and removed — each change audited o
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -79,6 +80,7 @@ async def test_a_file_is_stored_once_by_its_hash_with_sha256_and_sm3_and_comes_b
     assert response.status_code == 200 and response.content == PDF
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["repr-digest"] == f"sha-256=:{base64.b64encode(hashlib.sha256(PDF).digest()).decode()}:"
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment;") and f"filename*=UTF-8''{quote('防汛物资清单.pdf')}" in disposition
 
