@@ -1,6 +1,9 @@
-"""The API routers of the exchange, distribution and incoming documents, for the app's router list."""
+"""The API routers of the exchange, distribution and incoming documents, and the node-to-node routes, for the
+app factory."""
 
 from __future__ import annotations
+
+from starlette.routing import Route
 
 from oa.web.api import ApiRouter
 
@@ -11,3 +14,10 @@ def exchange_routers() -> tuple[ApiRouter, ...]:
     from docflow.incoming.routes import router as incoming_router
 
     return (exchange_router, distribution_router, incoming_router)
+
+
+def node_routes() -> list[Route]:
+    """The node-to-node endpoints (inbox, JWKS): plain routes, outside the people's OpenAPI document."""
+    from docflow.exchange.routes import node_router
+
+    return node_router.routes()

@@ -25,6 +25,9 @@ from oa.web.requests import read_body
 from oa.web.schemas import Input, Output
 
 router = ApiRouter()
+node_router = ApiRouter()
+"""The node-to-node protocol (`/exchange/v1/…`): served beside the API, described in docs/exchange.md rather
+than in the OpenAPI document of the people's API."""
 TAGS = ("交换",)
 
 REFUSAL_STATUS: dict[type[ExchangeRefusal], int] = {
@@ -54,10 +57,8 @@ def runtime_of_call(call: Call[Any, Any]) -> ExchangeRuntime:
     return install(call.services)
 
 
-@router.route("POST", INBOX_PATH, summary="接收交换消息（公文或回执）：校验后存储并以签名的送达回执应答", tags=TAGS,
-              public=True, extra_responses={400: "版本、XML 或 DTD 不合规", 401: "签名缺失、错误或 kid 未知",
-                                            403: "签名节点不承载发文单位", 413: "超过大小上限",
-                                            421: "收文单位不在本节点", 422: "不符合 schema 或附件摘要不符"})
+@node_router.route("POST", INBOX_PATH, summary="接收交换消息（公文或回执）：校验后存储并以签名的送达回执应答",
+                   tags=TAGS, public=True)
 async def inbox(call: Call[Any, Any]) -> Response:
     runtime = runtime_of_call(call)
     request = call.request
@@ -76,7 +77,7 @@ async def inbox(call: Call[Any, Any]) -> Response:
     return Response(answer.body, status_code=answer.status, headers=headers)
 
 
-@router.route("GET", "/exchange/v1/jwks", summary="本节点的签名公钥（JWKS）", tags=TAGS, public=True)
+@node_router.route("GET", "/exchange/v1/jwks", summary="本节点的签名公钥（JWKS）", tags=TAGS, public=True)
 async def jwks(call: Call[Any, Any]) -> dict[str, Any]:
     return runtime_of_call(call).keyring.jwks()
 

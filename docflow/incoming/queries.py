@@ -8,13 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from docflow.incoming.models import IncomingAction, IncomingAttachment, IncomingDocument, IncomingReader
 from docflow.incoming.rules import STATE_LABELS, TRANSITIONS, Action, State
 from docflow.incoming.schemas import (
-    AttachmentOut,
-    HistoryOut,
+    IncomingAttachmentOut,
+    IncomingHistoryOut,
     IncomingListQuery,
     IncomingOut,
     IncomingPage,
+    IncomingReaderOut,
     IncomingSummary,
-    ReaderOut,
 )
 from oa.auth.principal import Principal
 from oa.org.models import Person
@@ -85,11 +85,11 @@ async def detail(session: AsyncSession, me: Principal, row: IncomingDocument) ->
         return_reasons=row.return_reasons, proposal=row.proposal, leader_id=row.leader_id,
         instruction=row.instruction, lead_office_id=row.lead_office_id, helper_office_ids=row.helper_office_ids,
         reply_document_id=row.reply_document_id, closed_at=row.closed_at,
-        readers=[ReaderOut(person_id=r.person_id, name=name, sent_at=r.sent_at, read_at=r.read_at)
+        readers=[IncomingReaderOut(person_id=r.person_id, name=name, sent_at=r.sent_at, read_at=r.read_at)
                  for r, name in readers],
-        attachments=[AttachmentOut(position=a.position, filename=a.filename, media_type=a.media_type, size=a.size,
-                                   sha256=a.sha256) for a in attachments],
-        history=[HistoryOut(action=h.action, actor_id=h.actor_id, from_state=h.from_state, to_state=h.to_state,
-                            note=h.note, at=h.at) for h in history],
+        attachments=[IncomingAttachmentOut(position=a.position, filename=a.filename, media_type=a.media_type,
+                                           size=a.size, sha256=a.sha256) for a in attachments],
+        history=[IncomingHistoryOut(action=h.action, actor_id=h.actor_id, from_state=h.from_state,
+                                    to_state=h.to_state, note=h.note, at=h.at) for h in history],
         actions=actions,
     )

@@ -52,14 +52,14 @@ class IncomingListQuery(PageQuery):
     box: Literal["unsigned", "todo", "toread", "all"] = Field("todo", description="未签收 / 待办 / 待阅 / 全部")
 
 
-class ReaderOut(Output):
+class IncomingReaderOut(Output):
     person_id: int
     name: str
     sent_at: datetime
     read_at: datetime | None
 
 
-class AttachmentOut(Output):
+class IncomingAttachmentOut(Output):
     position: int
     filename: str
     media_type: str
@@ -67,7 +67,7 @@ class AttachmentOut(Output):
     sha256: str
 
 
-class HistoryOut(Output):
+class IncomingHistoryOut(Output):
     action: str
     actor_id: int | None
     from_state: str
@@ -106,9 +106,9 @@ class IncomingOut(IncomingSummary):
     helper_office_ids: list[int]
     reply_document_id: int | None
     closed_at: datetime | None
-    readers: list[ReaderOut]
-    attachments: list[AttachmentOut]
-    history: list[HistoryOut]
+    readers: list[IncomingReaderOut]
+    attachments: list[IncomingAttachmentOut]
+    history: list[IncomingHistoryOut]
     actions: list[Action]
 
 

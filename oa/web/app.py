@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from docflow.exchange.api import exchange_routers
+from docflow.exchange.api import exchange_routers, node_routes
 from docflow.exchange.lifespan import exchange_lifespan
 from oa import errors
 from oa.migrate import current_revision, head_revision
@@ -87,6 +87,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Starl
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *router.routes(),
+        *node_routes(),
         *ws_routes(),
         *frontend_routes(settings.frontend_dir),
     ]
