@@ -8,6 +8,7 @@ exchange their directories through the API before a test starts, as they would b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import uuid
@@ -64,10 +65,8 @@ class NodeServer:
         for server in getattr(self.server, "servers", []):
             server.close()  # stop listening at once
         self.task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError, Exception):  # a killed server's end is not interesting
             await self.task
-        except (asyncio.CancelledError, Exception):  # a killed server's end is not interesting
-            pass
         # The lifespan did not run its shutdown: stop the worker it started, as the process's death would.
         runtime = getattr(self.app.state, "exchange_runtime", None)
         if runtime is not None:
