@@ -8,7 +8,6 @@ exchange their directories through the API before a test starts, as they would b
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import os
 import uuid
@@ -30,7 +29,7 @@ PG_ADMIN_URL = os.environ.get("OA_TEST_POSTGRES_URL", "postgresql://postgres@127
 
 
 class NodeServer:
-    """A uvicorn server for one node on a fixed port, so it can be killed and restarted at the same address."""
+    """A uvicorn server for one node, in this process (the node's services stay usable by the test)."""
 
     def __init__(self, services: Services, port: int | None = None) -> None:
         from oa.web.app import create_app
@@ -56,32 +55,6 @@ class NodeServer:
         if self.server is not None and self.task is not None and not self.task.done():
             self.server.should_exit = True
             await self.task
-
-    async def kill(self) -> None:
-        """Stop at once, like a killed process: open connections are dropped, in-flight requests cut off."""
-        assert self.server is not None and self.task is not None
-        self.server.should_exit = True
-        self.server.force_exit = True
-        for server in getattr(self.server, "servers", []):
-            server.close()  # stop listening at once
-        self.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):  # a killed server's end is not interesting
-            await self.task
-        # The lifespan did not run its shutdown: stop the worker it started, as the process's death would.
-        runtime = getattr(self.app.state, "exchange_runtime", None)
-        if runtime is not None:
-            runtime.bells.clear()
-        for task in asyncio.all_tasks():
-            if task.get_name() in {"outbox-worker", "incoming-reminders"} and _task_of(task, self.services):
-                task.cancel()
-
-
-def _task_of(task: asyncio.Task[Any], services: Services) -> bool:
-    owner = getattr(task.get_coro(), "cr_frame", None)
-    if owner is None:
-        return False
-    worker = owner.f_locals.get("self")
-    return getattr(worker, "services", None) is services
 
 
 async def _pg_admin(sql: str) -> None:
