@@ -1,4 +1,5 @@
-"""`oa archive verify|extract`: checking and unpacking EEP packages offline, with readable reports."""
+"""`oa archive verify|extract|audit|export`: checking and unpacking EEP packages offline, re-verifying every stored
+package (fixity), and exporting a year's accepted items for transfer to the county archives."""
 
 from __future__ import annotations
 
@@ -75,6 +76,79 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _audit(progress: bool) -> int:
+    from archive.keeping.fixity import audit_packages
+    from archive.keeping.store import PackageStore
+    from oa.services import Services
+    from oa.settings import Settings
+
+    settings = Settings.from_environ()
+    services = Services.create(settings)
+    try:
+        async with services.sessions() as session:
+            report = await audit_packages(session, PackageStore(settings.data_dir),
+                                          ProgressBar("复核 / audit") if progress else None)
+    finally:
+        await services.close()
+    print(report.to_text())
+    return 0 if report.ok else 1
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    import asyncio
+
+    return asyncio.run(_audit(not args.quiet))
+
+
+async def _export(year: int, formats: list[str], out: Path, unit_codes: list[str]) -> int:
+    from sqlalchemy import select
+
+    from archive.catalogue.service import build_batch
+    from archive.export import ExportError, export_batch
+    from archive.keeping.directory import county_archives
+    from archive.keeping.models import ArchiveItem, ItemStatus
+    from oa.database import utcnow
+    from oa.org.models import Unit
+    from oa.services import Services
+    from oa.settings import Settings
+
+    settings = Settings.from_environ()
+    services = Services.create(settings)
+    try:
+        async with services.sessions() as session:
+            dag = await county_archives(session)
+            query = select(ArchiveItem, Unit).join(Unit, Unit.id == ArchiveItem.unit_id).where(
+                ArchiveItem.year == year, ArchiveItem.status == ItemStatus.ACCEPTED)
+            if unit_codes:
+                query = query.where(Unit.code.in_([code.upper() for code in unit_codes]))
+            rows = (await session.execute(query.order_by(Unit.code, ArchiveItem.archival_code))).tuples().all()
+    finally:
+        await services.close()
+    if not rows:
+        print(f"✗ {year} 年度没有已接收的档案 / no accepted items for {year}", file=sys.stderr)
+        return 1
+    by_unit: dict[int, tuple[Unit, list[ArchiveItem]]] = {}
+    for item, unit in rows:
+        by_unit.setdefault(unit.id, (unit, []))[1].append(item)
+    now = utcnow()
+    for unit, items in by_unit.values():
+        try:
+            written = export_batch(build_batch(settings, unit, year, items, dag, now), out, formats)
+        except (ExportError, OSError) as exc:
+            print(f"✗ {unit.name}: {exc}", file=sys.stderr)
+            return 1
+        for name, path in written.items():
+            print(f"✓ {unit.name} {year}（{len(items)} 件）{name}: {path}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import asyncio
+
+    formats = [name.strip() for name in args.formats.split(",") if name.strip()]
+    return asyncio.run(_export(args.year, formats, Path(args.out), args.unit or []))
+
+
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     archive = sub.add_parser("archive", help="电子档案封装包 / archive packages (EEP, DA/T 48)")
     archive_sub = archive.add_subparsers(dest="archive_command", required=True)
@@ -88,3 +162,18 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     extract.add_argument("file", metavar="FILE")
     extract.add_argument("-o", "--output", help="目标目录（默认：包名去掉扩展名）")
     extract.set_defaults(func=cmd_extract)
+    audit = archive_sub.add_parser(
+        "audit", help="复核档案存储中的全部封装包（摘要、签名）/ re-verify every stored package",
+        description="Re-reads every package the catalogue records (OA_DATABASE_URL, OA_DATA_DIR): file present, "
+                    "SHA-256 and size as recorded, digests and signatures valid. Exit code 1 on any damage.")
+    audit.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
+    audit.set_defaults(func=cmd_audit)
+    export = archive_sub.add_parser(
+        "export", help="导出年度已接收档案 / export a year's accepted items",
+        description="Writes each unit's accepted items of the year as an EEP batch with its 移交清单, a BagIt bag "
+                    "and/or an E-ARK SIP under --out (formats: eep, eep-zip, bagit, eark, eark-zip).")
+    export.add_argument("--year", type=int, required=True)
+    export.add_argument("--formats", default="eep,bagit,eark")
+    export.add_argument("--out", required=True, metavar="DIR")
+    export.add_argument("--unit", action="append", metavar="CODE", help="只导出这些单位（可重复）")
+    export.set_defaults(func=cmd_export)
