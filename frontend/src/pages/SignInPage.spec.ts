@@ -65,6 +65,17 @@ describe("SignInPage", () => {
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe("/incoming"));
   });
 
+  it("keeps nothing of the session in web storage", async () => {
+    fakeServer({ "POST /api/auth/login": { status: 200, body: ME_DRAFTER } });
+
+    await signIn("zfb.drafter", "demo12345");
+
+    // The language choice is the only thing the application may remember there.
+    expect(Object.keys(window.localStorage).filter((key) => key !== "oa.locale")).toEqual([]);
+    expect(window.sessionStorage.length).toBe(0);
+    expect(useSessionStore().me?.username).toBe("zfb.drafter");
+  });
+
   it("never follows a redirect to another site", async () => {
     fakeServer({ "POST /api/auth/login": { status: 200, body: ME_DRAFTER } });
 
