@@ -16,7 +16,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,7 +27,7 @@ from oa.notify.badges import count_badges_for, has_badge_providers
 from oa.notify.bus import EventBus, Everyone, RunnableBus
 from oa.notify.coalesce import BurstCoalescer
 from oa.notify.connection import CLOSE_UNAUTHENTICATED, Connection
-from oa.notify.frames import StreamEvent, badges_frame
+from oa.notify.frames import StreamEvent, badges_frame, event_tail
 
 log = logging.getLogger("oa.notify.hub")
 
@@ -159,9 +159,14 @@ class Hub:
         per_person = self.config.queue_limit
         async with self.sessions() as session:
             rows = await service.events_after_many(session, cursors, per_person)
-            events: dict[int, list[StreamEvent]] = defaultdict(list)
-            for row in rows:
-                events[row.recipient_id].append(StreamEvent(row.seq, row.type, row.payload, row.created_at))
+        events: dict[int, list[StreamEvent]] = defaultdict(list)
+        tails: dict[tuple[str, str, datetime], str] = {}  # one event to many people is encoded once
+        for row in rows:
+            key = (row.type, row.payload_json, row.created_at)
+            tail = tails.get(key)
+            if tail is None:
+                tail = tails[key] = event_tail(*key)
+            events[row.recipient_id].append(StreamEvent(row.seq, row.type, row.created_at, tail))
         now = asyncio.get_running_loop().time()
         for pid, mine in events.items():
             for conn in list(self._by_person.get(pid, ())):
@@ -192,8 +197,13 @@ class Hub:
             return
         since = utcnow() - timedelta(seconds=self.config.catchup_lookback_seconds)
         async with self.sessions() as session:
-            recent = await service.recent_recipients(session, since)
-        self.on_wake(recent)
+            heads = await service.recent_stream_heads(session, since)
+        behind = []
+        for pid, head in heads.items():
+            conns = self._by_person.get(pid)
+            if conns and any(c.cursor is not None and c.cursor < head for c in conns):
+                behind.append(pid)
+        self.on_wake(behind)
 
     async def _sweep(self) -> None:
         self.on_wake(Everyone())

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Row, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import BigInteger, Row, Text, and_, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy import insert as insert_rows
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -141,8 +141,9 @@ async def read_backlog(session: AsyncSession, recipient_id: int, after: int | No
 _BATCH = 200
 
 
+# The payload comes back as its stored JSON text: a fan-out splices it into frames without decoding it per row.
 _STREAM_COLUMNS = (NotificationEvent.recipient_id, NotificationEvent.seq, NotificationEvent.type,
-                   NotificationEvent.payload, NotificationEvent.created_at)
+                   cast(NotificationEvent.payload, Text).label("payload_json"), NotificationEvent.created_at)
 
 
 async def events_after_many(
@@ -193,12 +194,18 @@ async def _events_after_many_pg(
     return list(rows.all())
 
 
-async def recent_recipients(session: AsyncSession, since: datetime) -> set[int]:
-    """Who received events stamped after `since` (the cheap catch-up: it reads the created_at index only)."""
+async def recent_stream_heads(session: AsyncSession, since: datetime) -> dict[int, int]:
+    """The last number of every stream that got events stamped after `since` (the cheap catch-up).
+
+    Two integers per recently active person, from the created_at index and the cursor rows: the hub re-reads
+    only the streams whose head is past what it delivered, instead of every recently active stream.
+    """
+    recent = select(NotificationEvent.recipient_id).where(NotificationEvent.created_at > since).distinct()
     rows = await session.execute(
-        select(NotificationEvent.recipient_id).where(NotificationEvent.created_at > since).distinct()
+        select(NotificationCursor.person_id, NotificationCursor.last_seq)
+        .where(NotificationCursor.person_id.in_(recent.scalar_subquery()))
     )
-    return set(rows.scalars())
+    return {int(pid): int(last) for pid, last in rows.all()}
 
 
 async def prune_events(session: AsyncSession, before: datetime) -> int:

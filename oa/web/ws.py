@@ -129,7 +129,7 @@ async def _serve(
         conn.enqueue([ready_frame(start)])
         conn.begin_at(start, replaying=bool(backlog.events))
     conn.enqueue([badges_frame(badges)])
-    replay = deque(StreamEvent(row.seq, row.type, row.payload, row.created_at) for row in backlog.events)
+    replay = deque(StreamEvent.of(row.seq, row.type, row.payload, row.created_at) for row in backlog.events)
     page = max(1, config.queue_limit // 2)  # a long backlog goes out page by page, never past the outbox bound
     if not replay:
         hub.request_read(principal.person_id)

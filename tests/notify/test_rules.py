@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from oa.notify.badges import badge_names, register_badge_provider, unregister_badge_provider
 from oa.notify.bus import EVERYONE, Everyone
 from oa.notify.coalesce import BurstCoalescer
-from oa.notify.frames import StreamEvent, summary_frame
+from oa.notify.frames import StreamEvent, event_frame, event_tail, summary_frame
 from oa.notify.pg_bus import MAX_PAYLOAD, decode_wakeup, encode_wakeups
 
 AT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -22,7 +22,7 @@ def _run(coalescer: BurstCoalescer, arrivals: list[tuple[float, str]]) -> list[d
     frames: list[str] = []
     for seq, (now, type_) in enumerate(arrivals, start=1):
         frames += coalescer.flush_due(now)
-        frames += coalescer.offer(StreamEvent(seq, type_, {"seq": seq}, AT), now)
+        frames += coalescer.offer(StreamEvent.of(seq, type_, {"seq": seq}, AT), now)
     frames += coalescer.flush(arrivals[-1][0] + 3600 if arrivals else 0)
     return [json.loads(f) for f in frames]
 
@@ -68,7 +68,7 @@ def test_events_spread_out_in_time_are_never_summarised():
 def test_a_held_burst_keeps_no_copies_of_the_events_it_folds():
     coalescer = BurstCoalescer(2, window=10.0)
     for seq in range(1, 10_001):
-        coalescer.offer(StreamEvent(seq, "reminder", {"big": "x" * 100}, AT), 0.0)
+        coalescer.offer(StreamEvent.of(seq, "reminder", {"big": "x" * 100}, AT), 0.0)
     assert coalescer.holding and len(coalescer._held) == 0
 
 
@@ -100,6 +100,16 @@ def test_a_wake_up_too_large_to_list_becomes_wake_everyone():
 @pytest.mark.parametrize("payload", ["no-separator", "n|1,x,3", ""])
 def test_a_foreign_or_broken_payload_is_ignored(payload):
     assert decode_wakeup(payload) is None
+
+
+def test_an_event_frame_is_json_with_the_recipients_id_spliced_in():
+    event = StreamEvent.of(7, "task.new", {"title": "关于“象山”的通知", "n": 1}, AT)
+    assert json.loads(event_frame(event)) == {"id": 7, "type": "task.new", "at": AT.isoformat(),
+                                              "data": {"title": "关于“象山”的通知", "n": 1}}
+    stored = json.dumps({"title": "引号\"与\\反斜杠"})  # as a database hands back the JSON text
+    spliced = StreamEvent(8, 'odd"type', AT, event_tail('odd"type', stored, AT))
+    assert json.loads(event_frame(spliced))["data"] == {"title": "引号\"与\\反斜杠"}
+    assert json.loads(event_frame(spliced))["type"] == 'odd"type'
 
 
 def test_a_summary_frame_names_the_range_it_covers():
