@@ -21,6 +21,7 @@ from docflow.outgoing.models import (
     DocumentVersion,
     WorkflowSetting,
 )
+from docflow.rendering.models import RenderedCopy
 from docflow.seals.models import DocumentSeal
 from oa.audit.models import AuditChainHead, AuditRecord
 from oa.auth.models import AuthSession
@@ -55,6 +56,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "PersonRole",
+    "RenderedCopy",
     "Unit",
     "WorkflowSetting",
 ]

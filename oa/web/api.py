@@ -76,6 +76,8 @@ class ApiRoute:
     public: bool
     description: str = ""
     extra_responses: dict[int, str] = field(default_factory=dict)
+    # Not JSON (e.g. application/pdf): the handler returns a Starlette Response, the spec declares binary content.
+    media_type: str = "application/json"
 
 
 class ApiRouter:
@@ -88,12 +90,12 @@ class ApiRouter:
         self, method: str, path: str, *, summary: str, tags: tuple[str, ...] | list[str] = (),
         body: type[BaseModel] | None = None, query: type[BaseModel] | None = None, response: Any = None,
         status: int = 200, public: bool = False, description: str = "",
-        extra_responses: dict[int, str] | None = None,
+        extra_responses: dict[int, str] | None = None, media_type: str = "application/json",
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.api_routes.append(
                 ApiRoute(method.upper(), path, handler, summary, tuple(tags), body, query, response, status,
-                         public, description or (handler.__doc__ or "").strip(), extra_responses or {})
+                         public, description or (handler.__doc__ or "").strip(), extra_responses or {}, media_type)
             )
             return handler
 

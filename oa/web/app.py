@@ -35,6 +35,7 @@ def api_router() -> ApiRouter:
     from docflow.attachments.routes import router as attachments_router
     from docflow.outgoing.admin_routes import router as outgoing_admin_router
     from docflow.outgoing.routes import router as outgoing_router
+    from docflow.rendering.routes import router as rendering_router
     from docflow.seals.routes import router as seals_router
     from oa.audit.routes import router as audit_router
     from oa.auth.routes import router as auth_router
@@ -44,6 +45,7 @@ def api_router() -> ApiRouter:
     for part in (auth_router, org_router, audit_router, outgoing_router, outgoing_admin_router, attachments_router,
                  seals_router):
         router.include(part)
+    router.include(rendering_router)  # 预览稿、正式文本 PDF
     for part in exchange_routers():  # 交换、分发、收文
         router.include(part)
     return router

@@ -99,7 +99,10 @@ def _operation(r: ApiRoute) -> dict[str, Any]:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(r.body)}}}
     responses: dict[str, Any] = {}
     model = _model_of(r.response)
-    if r.status == 204 or r.response is None:
+    if r.media_type != "application/json":
+        binary = {"type": "string", "format": "binary"}
+        responses[str(r.status)] = {"description": "成功", "content": {r.media_type: {"schema": binary}}}
+    elif r.status == 204 or r.response is None:
         responses[str(r.status if r.status != 200 else 204)] = {"description": "完成"}
     elif model is not None:
         schema = {"type": "array", "items": _ref(model)} if isinstance(r.response, list) else _ref(model)
