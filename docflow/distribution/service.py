@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from docflow.distribution.envelopes import attachments_of, envelope_for, seal_of
 from docflow.distribution.models import Delivery, DeliveryStatus, MessageKind, OutboxMessage, OutboxStatus
 from docflow.exchange.directory import Directory
-from docflow.exchange.directory_store import load_directory
+from docflow.exchange.directory_store import cached_directory
 from docflow.exchange.envelope import Attachment, Envelope, Seal
 from docflow.exchange.message_header import InReplyTo, MessageHeader
 from docflow.exchange.message_header import MessageKind as WireKind
@@ -50,7 +50,7 @@ async def distribute(uow: UnitOfWork, document: Document) -> list[Delivery]:
     directory can route to; 需线下送达 for free-text organs."""
     session, now = uow.session, uow.now
     runtime = runtime_of(session)
-    directory = await load_directory(session, runtime)
+    directory = await cached_directory(session, runtime)
     sender_unit = await unit_code_of(session, document.unit_id)
     attachments = await attachments_of(session, document, runtime.data_dir)
     seal = await seal_of(session, document)
@@ -100,7 +100,7 @@ async def send_business_receipt(uow: UnitOfWork, *, original: MessageHeader, rec
     """签收 / 退文 / 办结 back to the sending unit through the outbox (the same worker, the same pipeline)."""
     session, now = uow.session, uow.now
     runtime = runtime_of(session)
-    directory = await load_directory(session, runtime)
+    directory = await cached_directory(session, runtime)
     header = MessageHeader(message_id=uuid.uuid4(), process_id=original.process_id, kind=WireKind.RECEIPT,
                            sender_unit=original.recipient_unit, recipient_unit=original.sender_unit, sent_at=now,
                            in_reply_to=InReplyTo(original.process_id, original.message_id))
@@ -136,7 +136,7 @@ async def resend(uow: UnitOfWork, me: Principal, delivery_id: int) -> Delivery:
         delivery.status = DeliveryStatus.SENT
     else:
         runtime = runtime_of(session)
-        directory = await load_directory(session, runtime)
+        directory = await cached_directory(session, runtime)
         sender_unit = await unit_code_of(session, document.unit_id)
         _enqueue_document(uow, runtime, directory, document, delivery, sender_unit,
                           await attachments_of(session, document, runtime.data_dir), await seal_of(session, document))

@@ -7,6 +7,8 @@ database (an administrator may narrow them, e.g. when several nodes share the de
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +18,21 @@ from docflow.exchange.runtime import ExchangeRuntime
 from docflow.exchange.signing import export_jwks, import_jwks
 from oa.database import utcnow
 from oa.org.models import Unit
+
+DIRECTORY_CACHE_SECONDS = 5.0
+"""How long a directory read is reused; another app node's change to the directory is seen within this time."""
+
+
+async def cached_directory(session: AsyncSession, runtime: ExchangeRuntime) -> Directory:
+    """The directory, read at most every few seconds (changes made through this instance are seen at once)."""
+    cached = runtime.directory_cache
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        directory: Directory = cached[1]
+        return directory
+    directory = await load_directory(session, runtime)
+    runtime.directory_cache = (now + DIRECTORY_CACHE_SECONDS, directory)
+    return directory
 
 
 async def load_directory(session: AsyncSession, runtime: ExchangeRuntime) -> Directory:
@@ -44,6 +61,7 @@ async def load_directory(session: AsyncSession, runtime: ExchangeRuntime) -> Dir
 async def save_local_node(session: AsyncSession, runtime: ExchangeRuntime, *, name: str, base_url: str,
                           units: list[str]) -> None:
     """Set this node's name, URL and hosted units (checked by building the directory they would give)."""
+    runtime.directory_cache = None
     row = await session.get(ExchangeNode, runtime.node_id, with_for_update=True)
     if row is None:
         row = ExchangeNode(node_id=runtime.node_id, jwks={}, is_local=True, name=name, base_url=base_url,
@@ -55,6 +73,7 @@ async def save_local_node(session: AsyncSession, runtime: ExchangeRuntime, *, na
 
 
 async def save_remote_node(session: AsyncSession, runtime: ExchangeRuntime, node: Node) -> None:
+    runtime.directory_cache = None
     row = await session.get(ExchangeNode, node.node_id, with_for_update=True)
     values = {"name": node.name, "base_url": node.base_url, "units": sorted(node.units),
               "jwks": export_jwks(node.keys), "updated_at": utcnow()}
@@ -80,6 +99,7 @@ async def import_nodes(session: AsyncSession, runtime: ExchangeRuntime, imported
 
 
 async def remove_node(session: AsyncSession, runtime: ExchangeRuntime, node_id: str) -> bool:
+    runtime.directory_cache = None
     result = await session.execute(delete(ExchangeNode).where(ExchangeNode.node_id == node_id,
                                                              ExchangeNode.node_id != runtime.node_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from docflow.distribution.models import MessageKind
 from docflow.distribution.receipts_in import apply_business_receipt
 from docflow.exchange.directory import Directory
-from docflow.exchange.directory_store import load_directory
+from docflow.exchange.directory_store import cached_directory
 from docflow.exchange.envelope import Envelope
 from docflow.exchange.namespaces import PROTOCOL_VERSION
 from docflow.exchange.outgoing import CONTENT_TYPE
@@ -48,7 +48,7 @@ class InboxAnswer:
 
 async def current_directory(services: Services, runtime: ExchangeRuntime) -> Directory:
     async with services.sessions() as session:
-        return await load_directory(session, runtime)
+        return await cached_directory(session, runtime)
 
 
 async def receive(services: Services, runtime: ExchangeRuntime, *, version: str | None, body: bytes,

@@ -114,6 +114,7 @@ async def import_directory_route(call: Call[DirectoryImport, Any]) -> ImportResu
             changed = await import_nodes(uow.session, runtime_of_call(call), imported)
             uow.audit("exchange.directory.import", detail={"nodes": changed})
             await uow.commit()
+        runtime_of_call(call).directory_cache = None  # a read between the change and its commit is stale
     except DirectoryError as exc:
         raise InvalidInput(str(exc)) from exc
     return ImportResult(nodes=changed)
@@ -129,6 +130,7 @@ async def put_local_node(call: Call[LocalNodeIn, Any]) -> None:
                                   base_url=call.body.base_url, units=call.body.units)
             uow.audit("exchange.directory.local_node", detail=call.body.model_dump())
             await uow.commit()
+        runtime_of_call(call).directory_cache = None
     except DirectoryError as exc:
         raise InvalidInput(str(exc)) from exc
 
@@ -142,3 +144,4 @@ async def delete_node(call: Call[Any, Any]) -> None:
             raise NotFound(f"目录中没有节点 {node_id}（本节点不能删除）")
         uow.audit("exchange.directory.remove", target_type="node", target_id=node_id)
         await uow.commit()
+    runtime_of_call(call).directory_cache = None

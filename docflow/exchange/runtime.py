@@ -32,6 +32,9 @@ class ExchangeRuntime:
     config: ExchangeConfig
     data_dir: Path
     bells: list[Callable[[], None]] = field(default_factory=list)
+    # The directory as last read, and until when (monotonic seconds) it may be used without reading again:
+    # every message needs it, and parsing the JWKS for each one would dominate the receive path.
+    directory_cache: tuple[float, Any] | None = None
 
     def ring(self) -> None:
         for bell in self.bells:
