@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from docflow.outgoing.models import Document
 from docflow.rendering.models import RenderedCopy
+from docflow.seals.models import DocumentSeal
 from oa.org.models import Person
-from tests.docflow.helpers import Desk, People, create, notice
+from tests.docflow.helpers import Desk, People, act, create, footprint, notice, to_register
 from tests.rendering.rendering_helpers import (
     draft,
     pdf_of,
@@ -142,6 +143,22 @@ async def test_a_title_with_a_character_no_font_has_is_refused_with_a_clear_422(
     problem = response.json()
     assert problem["type"].endswith("/unrenderable")
     assert "U+2A6D6" in problem["detail"] and "标题" in problem["detail"]
+
+
+async def test_sealing_a_document_that_cannot_be_laid_out_is_refused_and_changes_nothing(make_client, demo):
+    desk, people = Desk(make_client), await People.load(demo)
+    doc_id = await to_register(desk, people, title="关于𪛖字的通知")
+    registrar = await desk("xsx.registrar")
+    await act(registrar, doc_id, "assign_number")
+    await act(registrar, doc_id, "approve", opinion="已登记")
+    before = await footprint(demo, doc_id)
+    problem = await act(registrar, doc_id, "seal", expect=422)
+    assert "不能用印" in problem["detail"] and "U+2A6D6" in problem["detail"]
+    assert await footprint(demo, doc_id) == before
+    async with demo.sessions() as session:
+        copies = (await session.execute(select(RenderedCopy).where(RenderedCopy.document_id == doc_id))).all()
+        seals = (await session.execute(select(DocumentSeal).where(DocumentSeal.document_id == doc_id))).all()
+    assert copies == [] and seals == []
 
 
 async def test_a_person_of_another_unit_may_not_see_either_copy(make_client, demo):
