@@ -37,8 +37,10 @@ const SCHEMAS = {
   DocumentView: "DocumentOut",
   HistoryEntry: "HistoryEntry",
   ActionRequest: "ActionIn",
+  IncomingSummary: "IncomingSummary",
+  Attachment: "AttachmentOut",
 };
-const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "Action", STEP_KINDS: "StepKind" };
+const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind" };
 
 async function loadSpec(source) {
   if (source !== undefined && !/^https?:/.test(source)) return JSON.parse(await readFile(source, "utf8"));
@@ -114,9 +116,19 @@ for (const [ours, theirs] of Object.entries(SCHEMAS)) {
   for (const prop of mine) if (!server.has(prop)) problems.push(`${ours}.${prop} is not in ${theirs}`);
 }
 
+/** The enum of a schema, or of a schema's property ("ActionIn.action"), following one $ref. */
+function enumOf(name) {
+  const [schemaName, prop] = name.split(".");
+  let schema = spec.components?.schemas?.[schemaName];
+  if (prop !== undefined) schema = schema?.properties?.[prop];
+  const ref = schema?.$ref ?? schema?.items?.$ref;
+  if (ref !== undefined) schema = spec.components?.schemas?.[ref.split("/").pop()];
+  return schema?.enum;
+}
+
 for (const [ours, theirs] of Object.entries(ENUMS)) {
   const mine = constList(types, ours);
-  const server = spec.components?.schemas?.[theirs]?.enum;
+  const server = enumOf(theirs);
   if (mine === null || server === undefined) {
     problems.push(`cannot compare ${ours} with ${theirs}`);
     continue;

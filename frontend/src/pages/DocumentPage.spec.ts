@@ -29,6 +29,10 @@ const DOCUMENT: DocumentView = {
   ],
   signoff: null,
   allowed_actions: ["approve", "return", "transfer"],
+  attachments: [
+    { id: 4, document_id: 7, title: "实施方案", filename: "方案.pdf", media_type: "application/pdf", size: 204800, sha256: "a", sm3: "b", uploaded_by_id: 140, uploaded_at: "2026-11-25T08:05:00Z" },
+  ],
+  attachment_notes: ["1. 实施方案"],
   created_at: "2026-11-25T08:00:00Z",
   updated_at: "2026-11-25T08:10:00Z",
 };
@@ -64,6 +68,15 @@ describe("DocumentPage", () => {
     expect(wrapper.find('[data-test="document-body"] h3[data-level="1"]').text()).toBe("一、提高认识");
     expect(wrapper.find('[data-test="document-history"]').text()).toContain("送审");
     expect(wrapper.find('[data-test="document-history"]').text()).toContain("请审核");
+  });
+
+  it("lists the attachment notes in the body and links each file for download", async () => {
+    const { wrapper } = await mountDocument();
+
+    expect(wrapper.find('[data-test="document-attachment-notes"]').text()).toContain("实施方案");
+    const link = wrapper.find('[data-test="attachment-4"]');
+    expect(link.attributes("href")).toBe("/api/documents/7/attachments/4");
+    expect(wrapper.find('[data-test="document-attachments"]').text()).toContain("200 KB");
   });
 
   it("offers only the allowed actions it can take", async () => {

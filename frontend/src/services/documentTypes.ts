@@ -111,6 +111,19 @@ export interface Task {
   closed_at: string | null;
 }
 
+export interface Attachment {
+  id: number;
+  document_id: number;
+  title: string;
+  filename: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  sm3: string;
+  uploaded_by_id: number;
+  uploaded_at: string;
+}
+
 export interface DocumentView {
   id: number;
   identifier: string;
@@ -123,6 +136,9 @@ export interface DocumentView {
   tasks: Task[];
   signoff: Record<string, unknown> | null;
   allowed_actions: Action[];
+  /** In the order of the attachment notes (附件说明). */
+  attachments: Attachment[];
+  attachment_notes: string[];
   created_at: string;
   updated_at: string;
 }
@@ -150,4 +166,23 @@ export interface ActionRequest {
   to?: number | null;
   people?: number[];
   message?: string;
+}
+
+/** 收文 boxes: 未签收, 待办, 待阅, 全部. */
+export const INCOMING_BOXES = ["unsigned", "todo", "toread", "all"] as const;
+export type IncomingBox = (typeof INCOMING_BOXES)[number];
+
+export interface IncomingSummary {
+  id: number;
+  state: string;
+  /** The server's own words for the state (待签收, 承办中…). */
+  state_label: string;
+  title: string;
+  doc_type: string;
+  doc_number: string | null;
+  urgency: string | null;
+  sender_name: string;
+  register_number: string | null;
+  received_at: string;
+  deadline: string | null;
 }

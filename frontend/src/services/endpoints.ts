@@ -5,7 +5,16 @@
  * and shapes live in one place to compare with the server's OpenAPI document.
  */
 import { api, type ApiClient } from "./api";
-import type { ActionRequest, DocumentView, HistoryEntry, ListItem, Worklist, WorklistQuery } from "./documentTypes";
+import type {
+  ActionRequest,
+  DocumentView,
+  HistoryEntry,
+  IncomingBox,
+  IncomingSummary,
+  ListItem,
+  Worklist,
+  WorklistQuery,
+} from "./documentTypes";
 import type {
   AuditEntry,
   AuditQuery,
@@ -58,6 +67,10 @@ export function createEndpoints(client: ApiClient) {
     getDocument: (id: number) => client.get<DocumentView>(`/api/documents/${id}`),
     documentHistory: (id: number) => client.get<{ items: HistoryEntry[] }>(`/api/documents/${id}/history`),
     act: (id: number, request: ActionRequest) => client.post<DocumentView>(`/api/documents/${id}/actions`, request),
+
+    listIncoming: (box: IncomingBox, page: number, pageSize: number) =>
+      client.get<Page<IncomingSummary>>("/api/incoming", { box, page, page_size: pageSize }),
+    signForIncoming: (id: number) => client.post<IncomingSummary>(`/api/incoming/${id}/actions`, { action: "sign_for" }),
   };
 }
 
