@@ -14,7 +14,7 @@ import contextlib
 import logging
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import httpx
@@ -46,6 +46,7 @@ class Claimed:
     kind: MessageKind
     attempts: int
     delivery_id: int | None
+    recipient_unit: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +143,17 @@ class OutboxWorker:
                     message=OutgoingMessage(uuid.UUID(row.message_id), uuid.UUID(row.process_id),
                                             row.target_node_id, "", row.body, row.signature),
                     kind=row.kind, attempts=row.attempts, delivery_id=row.delivery_id,
+                    recipient_unit=row.recipient_unit,
                 )
                 for row in rows
             ]
 
     async def _send(self, item: Claimed, directory: Directory) -> Result:
+        # Route by the recipient unit in today's directory: a unit moved to another node (or back to this one)
+        # gets the same signed bytes there; the signature names units, not nodes.
+        hosting = directory.node_hosting(item.recipient_unit)
+        if hosting is not None and hosting.node_id != item.message.target_node_id:
+            item = replace(item, message=replace(item.message, target_node_id=hosting.node_id))
         try:
             answer = await self._post(item.message, directory)
         except ExchangeRefusal as exc:
@@ -188,6 +195,7 @@ class OutboxWorker:
                 assert row is not None
                 row.attempts += 1
                 row.claimed_until = None
+                row.target_node_id = item.message.target_node_id
                 delivery = None if item.delivery_id is None else await session.get(Delivery, item.delivery_id)
                 if result.error is None:
                     row.status, row.done_at, row.last_error = OutboxStatus.DONE, now, ""
