@@ -191,10 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.set_defaults(func=cmd_audit_verify)
 
     from archive.cli import add_commands as add_archive_commands
+    from docflow.exchange.cli import add_commands as add_exchange_commands
     from docflow.render_cli import add_commands as add_render_commands
 
     add_render_commands(sub)
     add_archive_commands(sub)
+    add_exchange_commands(sub)
     return parser
 
 
