@@ -16,12 +16,17 @@ from oa.auth.principal import Principal
 from oa.org.models import Person
 
 
-def _delegators(me: Principal, now: datetime) -> Select[tuple[int]]:
-    """People whose work I currently handle (委托 in force), besides my own."""
-    return select(Delegation.person_id).where(
+async def _holders(session: AsyncSession, me: Principal, now: datetime) -> list[int]:
+    """Whose open tasks are mine to do: my own, plus those of people whose work I handle (委托 in force).
+
+    Read first, as a short list: `holder_id = me OR holder_id IN (subquery)` cannot use the (holder, status)
+    index, so PostgreSQL scanned every open task of the county for each 待办 (milliseconds per 10,000 open tasks).
+    """
+    delegators = (await session.execute(select(Delegation.person_id).where(
         Delegation.delegate_id == me.person_id, Delegation.revoked_at.is_(None), Delegation.starts_at <= now,
         Delegation.ends_at > now,
-    )
+    ))).scalars().all()
+    return [me.person_id, *sorted(set(delegators) - {me.person_id})]
 
 
 def _filters(query: ListQuery) -> list[Any]:
@@ -40,18 +45,17 @@ async def _page(session: AsyncSession, stmt: Select[Any], query: ListQuery) -> t
     return list(rows), total
 
 
-def _todo_stmt(me: Principal, now: datetime) -> Select[Any]:
+def _todo_stmt(holders: list[int]) -> Select[Any]:
     return (
         select(Document.id, Document.title, Document.doc_type, Document.state, Document.doc_number, Document.urgency,
                Document.updated_at, DocumentTask.task_no, DocumentTask.step, DocumentTask.due_at)
         .join(Document, Document.id == DocumentTask.document_id)
-        .where(DocumentTask.status == TaskStatus.OPEN,
-               or_(DocumentTask.holder_id == me.person_id, DocumentTask.holder_id.in_(_delegators(me, now))))
+        .where(DocumentTask.status == TaskStatus.OPEN, DocumentTask.holder_id.in_(holders))
     )
 
 
 async def todo(session: AsyncSession, me: Principal, query: ListQuery, now: datetime) -> tuple[list[ListItem], int]:
-    stmt = _todo_stmt(me, now).where(*_filters(query))
+    stmt = _todo_stmt(await _holders(session, me, now)).where(*_filters(query))
     if query.overdue:
         stmt = stmt.where(DocumentTask.due_at < now)
     stmt = stmt.order_by(DocumentTask.due_at.is_(None), DocumentTask.due_at, DocumentTask.created_at.desc())
@@ -95,7 +99,7 @@ async def sent(session: AsyncSession, me: Principal, query: ListQuery) -> tuple[
 
 
 async def counts(session: AsyncSession, me: Principal, now: datetime) -> dict[str, int]:
-    todo_sub = _todo_stmt(me, now).subquery()
+    todo_sub = _todo_stmt(await _holders(session, me, now)).subquery()
     todo_total = (await session.execute(select(func.count()).select_from(todo_sub))).scalar_one()
     overdue = (await session.execute(
         select(func.count()).select_from(todo_sub).where(and_(todo_sub.c.due_at.is_not(None),

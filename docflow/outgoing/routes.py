@@ -67,8 +67,8 @@ async def save_content(call: Call[ContentSave, Any]) -> DocumentOut:
     async with call.uow() as uow:
         document = await service.save_content(uow, call.me, call.path_int("document_id"), call.body,
                                               call.services.settings)
-        view = await document_view(uow.session, call.me, document)
         await uow.commit()
+        view = await document_view(uow.session, call.me, document)
     return view
 
 
@@ -78,8 +78,10 @@ async def save_content(call: Call[ContentSave, Any]) -> DocumentOut:
 async def act(call: Call[ActionIn, Any]) -> DocumentOut:
     async with call.uow() as uow:
         document = await service.act(uow, call.me, call.path_int("document_id"), call.body, call.services.settings)
-        view = await document_view(uow.session, call.me, document)
         await uow.commit()
+        # The view is read after the commit: the document's row lock is released first, so the next holder of a
+        # busy document (fifty countersigners at once) does not wait while this answer is being built.
+        view = await document_view(uow.session, call.me, document)
     return view
 
 

@@ -155,11 +155,13 @@ async def footprint(services: Any, document_id: int) -> Footprint:
 
 
 async def audit_actions(services: Any, document_id: int) -> list[str]:
-    """The audit trail of one document, oldest first, as action names without the `docflow.document.` prefix."""
+    """The workflow's audit records of one document, oldest first, without the `docflow.document.` prefix (other
+    parts write their own records about a document too, e.g. distribution after 核发)."""
     async with services.sessions() as session:
         rows = (await session.execute(
             select(AuditRecord.action).where(AuditRecord.target_type == "document",
-                                             AuditRecord.target_id == str(document_id))
+                                             AuditRecord.target_id == str(document_id),
+                                             AuditRecord.action.startswith("docflow.document."))
             .order_by(AuditRecord.id))).scalars().all()
     return [a.removeprefix("docflow.document.") for a in rows]
 

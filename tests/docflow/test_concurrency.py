@@ -51,7 +51,8 @@ async def fifty_countersigners(services: Any) -> list[str]:
 async def test_fifty_countersigners_approving_at_once_advance_the_document_exactly_once(make_client, demo):
     desk, people = Desk(make_client, timeout=PATIENCE), await People.load(demo)
     signers = await fifty_countersigners(demo)
-    clients = await asyncio.gather(*(desk(u) for u in signers))
+    # One after another: fifty Argon2 sign-ins at once would only measure the password hashing.
+    clients = [await desk(u) for u in signers]
     doc_id = await to_review(desk)
     view = await act(await desk("xsx.reviewer"), doc_id, "approve", next_holders=[people[u] for u in signers])
     assert len(open_holders(view)) == 50

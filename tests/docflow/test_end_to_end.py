@@ -52,7 +52,7 @@ async def test_a_draft_keeps_every_save_as_a_version_and_refuses_a_stale_save(ma
     assert (await document(drafter, doc["id"]))["content"]["title"] == urgent
 
 
-async def test_a_notice_goes_from_draft_through_registration_with_a_number_of_this_year(make_client, demo):
+async def test_a_notice_goes_from_draft_to_dispatched_with_a_number_of_this_year(make_client, demo):
     desk, people = Desk(make_client), await People.load(demo)
     drafter, reviewer = await desk("xsx.drafter"), await desk("xsx.reviewer")
     leader, registrar = await desk("xsx.leader"), await desk("xsx.registrar")
@@ -90,9 +90,15 @@ async def test_a_notice_goes_from_draft_through_registration_with_a_number_of_th
     view = await act(registrar, doc_id, "approve", opinion="已登记，印30份")
     assert view["state"] == "sealing"
     assert open_holders(view) == {people["xsx.registrar"]}
+    view = await act(registrar, doc_id, "seal")
+    assert view["state"] == "dispatching" and open_holders(view) == {people["xsx.registrar"]}
+    view = await act(registrar, doc_id, "dispatch", opinion="核发")
+    assert view["state"] == "dispatched" and view["doc_number"] == f"象政发〔{year}〕1号"
+    assert open_holders(view) == set() and view["allowed_actions"] == []
 
     assert await audit_actions(demo, doc_id) == [
         "create", "submit", "approve", "approve", "approve", "approve", "approve", "assign_number", "approve",
+        "seal", "dispatch",
     ]
     history = (await drafter.get(f"/api/documents/{doc_id}/history")).json()["items"]
     signed = next(h for h in history if h["from_state"] == "awaiting_signoff")
@@ -100,7 +106,10 @@ async def test_a_notice_goes_from_draft_through_registration_with_a_number_of_th
     async with demo.sessions() as session:
         issued = (await session.execute(select(IssuedNumber).where(IssuedNumber.document_id == doc_id))).scalars().all()
     assert [(n.seq, n.year, n.status.value) for n in issued] == [(1, year, "assigned")]
-    assert (people["xsx.drafter"], "docflow.numbered") in await events(demo, doc_id)
+    told = await events(demo, doc_id)
+    assert (people["xsx.drafter"], "docflow.numbered") in told
+    assert {(people["xsx.drafter"], "docflow.dispatched"), (people["xsx.leader"], "docflow.dispatched")} <= set(told)
+    assert (await footprint(demo, doc_id)).state == "dispatched"
 
 
 async def test_a_co_issuing_units_person_countersigns_and_reads_only_that_document(make_client, demo):

@@ -66,7 +66,11 @@ async def test_transferring_to_someone_who_may_not_hold_the_step_is_refused(make
 async def test_a_delegate_signs_for_the_leader_and_history_and_audit_say_acting_for(make_client, demo):
     desk, people = Desk(make_client), await People.load(demo)
     doc_id = await to_signoff(desk, people)
-    await delegate(demo, people, "xsx.leader", to="xsx.deputy")
+    now = utcnow()
+    response = await (await desk("xsx.leader")).post("/api/delegations", json={
+        "delegate_id": people["xsx.deputy"], "starts_at": (now - timedelta(minutes=1)).isoformat(),
+        "ends_at": (now + timedelta(days=2)).isoformat(), "reason": "出差"})
+    assert response.status_code == 201, response.text
     deputy = await desk("xsx.deputy")
 
     todo = (await deputy.get("/api/worklist/todo")).json()["items"]

@@ -144,3 +144,23 @@ async def test_an_action_on_a_document_that_does_not_exist_is_not_found(make_cli
     body = await act(reviewer, 999_999, "approve", expect=404)
     assert "999999" in body["detail"]
     assert (await document(reviewer, 999_999, expect=404))["status"] == 404
+
+
+async def test_a_sealed_document_can_no_longer_be_edited_or_changed_in_substance(make_client, demo):
+    desk, people = Desk(make_client), await People.load(demo)
+    doc_id = await to_register(desk, people)
+    registrar = await desk("xsx.registrar")
+    await act(registrar, doc_id, "assign_number")
+    await act(registrar, doc_id, "approve")
+    view = await act(registrar, doc_id, "seal")
+    assert view["state"] == "dispatching"
+
+    before = await footprint(demo, doc_id)
+    response = await registrar.put(f"/api/documents/{doc_id}/content",
+                                   json={"base_version": before.version, "content": notice(title="用印后改标题")})
+    assert response.status_code == 409 and "用印" in response.json()["detail"]
+    body = await act(registrar, doc_id, "substantive_change", expect=409, reason="改一个数字")
+    assert "用印" in body["detail"]
+    await act(await desk("xsx.drafter"), doc_id, "cancel", expect=409, reason="不发了")
+    assert await footprint(demo, doc_id) == before
+    assert (await document(registrar, doc_id))["content"]["title"] == notice()["title"]
