@@ -16,7 +16,8 @@ async def test_a_notice_from_node_a_reaches_units_on_both_nodes_and_receipts_com
     async def desk_a(username: str):  # type: ignore[no-untyped-def]
         return await nodes.desk(nodes.a, username)
 
-    doc_id = await dispatch_notice(desk_a)
+    form = b"%PDF-1.7\n% inspection form\n" + bytes(range(256)) * 8
+    doc_id = await dispatch_notice(desk_a, attachments=(("防汛检查表.pdf", form),))
     sender = await nodes.desk(nodes.a, "xsx.registrar")
     seen = await eventually(lambda: deliveries(sender, doc_id),
                             lambda d: statuses(d) == {"DDJD": "delivered", "SPZ": "delivered", "XZZ": "delivered",
@@ -31,6 +32,11 @@ async def test_a_notice_from_node_a_reaches_units_on_both_nodes_and_receipts_com
     assert len(await inbox(await nodes.desk(nodes.a, "xzz.registrar"), "unsigned")) == 1
 
     incoming_id = unsigned[0]["id"]
+    detail = (await on_b.get(f"/api/incoming/{incoming_id}")).json()
+    assert [(a["filename"], a["size"]) for a in detail["attachments"]] == [("防汛检查表.pdf", len(form))]
+    assert (await on_b.get(f"/api/incoming/{incoming_id}/attachments/1")).content == form
+    assert detail["seal"]["sealing_unit"] == "XSX" and detail["seal"]["signature"]
+    assert detail["doc_number"].startswith("象政发〔") and detail["elements"]["sender_node"] == "node-a"
     await incoming_act(on_b, incoming_id, "sign_for")
     await eventually(lambda: deliveries(sender, doc_id), lambda d: d["DDJD"]["status"] == "signed_for")
     await incoming_act(on_b, incoming_id, "register")

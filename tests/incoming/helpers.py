@@ -27,13 +27,19 @@ async def eventually(probe: Callable[[], Awaitable[T]], accept: Callable[[T], bo
 
 
 async def dispatch_notice(desk: Callable[[str], Awaitable[Any]], title: str = "关于做好2026年防汛防台工作的通知",
-                          unit: str = "xsx", **overrides: Any) -> int:
-    """Draft, review, sign off, re-check, register, seal and dispatch a notice; return its id."""
+                          unit: str = "xsx", attachments: tuple[tuple[str, bytes], ...] = (),
+                          **overrides: Any) -> int:
+    """Draft (with `attachments` uploaded), review, sign off, re-check, register, seal and dispatch a notice;
+    return its id."""
     drafter, reviewer = await desk(f"{unit}.drafter"), await desk(f"{unit}.reviewer")
     leader, registrar = await desk(f"{unit}.leader"), await desk(f"{unit}.registrar")
     response = await drafter.post("/api/documents", json={"content": notice(title, **overrides)})
     assert response.status_code == 201, response.text
     doc_id: int = response.json()["id"]
+    for filename, content in attachments:
+        uploaded = await drafter.post(f"/api/documents/{doc_id}/attachments", params={"filename": filename},
+                                      content=content)
+        assert uploaded.status_code == 201, uploaded.text
     await act(drafter, doc_id, "submit", opinion="请审核")
     await act(reviewer, doc_id, "approve", opinion="文字已核", skip=["会签"],
               next_holders=[await person_id(reviewer, f"{unit}.leader")])
