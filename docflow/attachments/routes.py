@@ -93,7 +93,7 @@ async def list_attachments(call: Call[Any, Any]) -> AttachmentList:
 
 
 @router.route("GET", "/api/documents/{document_id:int}/attachments/{attachment_id:int}", summary="下载附件",
-              tags=TAGS, extra_responses={404: "附件不存在"})
+              tags=TAGS, media_type="application/octet-stream", extra_responses={404: "附件不存在"})
 async def download(call: Call[Any, Any]) -> FileResponse:
     async with call.services.sessions() as session:
         document = await service.readable_document(session, call.me, call.path_int("document_id"))

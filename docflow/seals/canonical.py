@@ -10,10 +10,12 @@ off, every string NFC-normalised, dates ISO 8601), with these members:
   order, its title, file name, size and both digests (SHA-256 and SM3, lowercase hex);
 - `signoff`: the 签发 record — signer id and name, who acted (a delegate may act for the signer), the opinion and the
   full time — or null when the flow has no sign-off;
+- `final_copy`: the rendered final copy (正式文本, the PDF made at 用印 just before the seal): its SHA-256, size and
+  page count, or null when none was rendered;
 - `seal`: the seal identity (unit code, the seal's name, key id) and `signed_at`, the sealing time.
 
 Any change to an element, the body, the 发文字号, the sign-off, an attachment's bytes (through its digests), the
-seal identity or the sealing time changes these bytes, and so breaks the signature.
+final copy, the seal identity or the sealing time changes these bytes, and so breaks the signature.
 """
 
 from __future__ import annotations
@@ -50,6 +52,13 @@ class SignoffRecord:
 
 
 @dataclass(frozen=True)
+class FinalCopy:
+    sha256: str
+    size: int
+    page_count: int
+
+
+@dataclass(frozen=True)
 class SealIdentity:
     unit_code: str
     seal_name: str
@@ -58,7 +67,7 @@ class SealIdentity:
 
 def canonical_document(
     elements: Elements, attachments: Sequence[AttachmentDigest], signoff: SignoffRecord | None,
-    seal: SealIdentity, signed_at: datetime,
+    seal: SealIdentity, signed_at: datetime, final_copy: FinalCopy | None = None,
 ) -> dict[str, Any]:
     data = elements_to_dict(elements)
     data.pop("seal")  # the seal identity is its own member below
@@ -72,6 +81,9 @@ def canonical_document(
         "signoff": None if signoff is None else {
             "signer_id": signoff.signer_id, "signer_name": signoff.signer_name, "acted_by_id": signoff.acted_by_id,
             "opinion": signoff.opinion, "at": signoff.at.isoformat(),
+        },
+        "final_copy": None if final_copy is None else {
+            "sha256": final_copy.sha256, "size": final_copy.size, "page_count": final_copy.page_count,
         },
         "seal": {"unit_code": seal.unit_code, "seal_name": seal.seal_name, "key_id": seal.key_id,
                  "signed_at": signed_at.isoformat()},
@@ -100,7 +112,8 @@ PART_LABELS: dict[str, str] = {
     "copy_recipients": "抄送机关", "body": "正文", "copy_number": "份号", "classification": "密级",
     "secrecy_period": "保密期限", "urgency": "紧急程度", "doc_number": "发文字号", "signers": "签发人",
     "attachments": "附件", "written_date": "成文日期", "notes": "附注", "printing_organ": "印发机关",
-    "printing_date": "印发日期", "page_count": "页数", "signoff": "签发记录", "seal": "印章信息", "format": "格式版本",
+    "printing_date": "印发日期", "page_count": "页数", "signoff": "签发记录",
+    "final_copy": "正式文本", "seal": "印章信息", "format": "格式版本",
 }
 
 

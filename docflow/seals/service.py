@@ -4,8 +4,8 @@
 document row was locked and the action applied), so the seal record exists exactly when the action committed.
 Before signing it re-reads every attachment from disk: a file damaged since upload is refused now, not discovered
 at the archive. `verify_seal` recomputes the canonical form from the live rows and the bytes on disk and checks the
-stored signature over it, so a change to the content, the number, the sign-off, an attachment row or an
-attachment's bytes is reported, with what changed.
+stored signature over it, so a change to the content, the number, the sign-off, an attachment row, an attachment's
+bytes or the rendered final copy (its record or its PDF on disk) is reported, with what changed.
 """
 
 from __future__ import annotations
@@ -26,10 +26,13 @@ from docflow.attachments.models import DocumentAttachment
 from docflow.attachments.service import attachments_of
 from docflow.outgoing.directory import names_of
 from docflow.outgoing.models import Document
+from docflow.rendering.models import RenderedCopy
+from docflow.rendering.store import RenderedStore, StoredCopyDamaged, StoredCopyMissing
 from docflow.rules.elements import Elements
 from docflow.rules.elements_codec import InvalidElements, elements_from_dict
 from docflow.seals.canonical import (
     AttachmentDigest,
+    FinalCopy,
     SealIdentity,
     SignoffRecord,
     canonical_document,
@@ -69,7 +72,8 @@ async def seal_document(uow: UnitOfWork, document: Document, settings: Settings)
     signed_at = uow.now.replace(microsecond=0)  # whole seconds: every database returns them unchanged
     try:
         form = canonical_document(_elements(document, attachments), _digests(attachments),
-                                  await _signoff(session, document), identity, signed_at)
+                                  await _signoff(session, document), identity, signed_at,
+                                  await _final_copy(session, document.id))
     except InvalidElements as exc:
         raise Conflict(f"公文要素无法读取，不能用印：{exc}") from exc
     payload = to_bytes(form)
@@ -99,6 +103,7 @@ async def verify_seal(session: AsyncSession, document: Document, settings: Setti
         form = canonical_document(
             _elements(document, attachments), _digests(attachments), await _signoff(session, document, record),
             SealIdentity(record.unit_code, record.seal_name, record.key_id), record.signed_at,
+            await _final_copy(session, document.id),
         )
         key = await to_thread.run_sync(SealKeyring(settings.keys_dir).load, record.unit_code)
     except InvalidElements as exc:
@@ -117,6 +122,9 @@ async def verify_seal(session: AsyncSession, document: Document, settings: Setti
     problems = await _damaged(BlobStore(settings.data_dir), attachments)
     if problems:
         return replace(seen, reason="用印后附件文件被改动：" + "；".join(problems))
+    copy_problem = await _final_copy_damaged(settings, form)
+    if copy_problem:
+        return replace(seen, reason=f"用印后正式文本被改动：{copy_problem}")
     return replace(seen, valid=True, reason="印章有效：用印后公文内容、发文字号和附件均未改动")
 
 
@@ -163,6 +171,30 @@ def _sealed_signer_name(sealed: DocumentSeal, signer: int) -> str | None:
         return None
     name = recorded.get("signer_name") if isinstance(recorded, dict) else None
     return name if isinstance(name, str) and recorded.get("signer_id") == signer else None
+
+
+async def _final_copy(session: AsyncSession, document_id: int) -> FinalCopy | None:
+    """The rendered final copy in force (made by `docflow.rendering` at 用印, just before the seal)."""
+    row = (
+        await session.execute(
+            select(RenderedCopy).where(RenderedCopy.document_id == document_id).order_by(RenderedCopy.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    return None if row is None else FinalCopy(row.sha256, row.size, row.page_count)
+
+
+async def _final_copy_damaged(settings: Settings, form: dict[str, Any]) -> str | None:
+    """What is wrong with the final copy's file on disk, if anything."""
+    copy = form.get("final_copy")
+    if not copy:
+        return None
+    store = RenderedStore(settings.data_dir)
+    try:
+        await to_thread.run_sync(store.read_checked, copy["sha256"], copy["size"])
+    except (StoredCopyMissing, StoredCopyDamaged) as exc:
+        return str(exc)
+    return None
 
 
 async def _damaged(store: BlobStore, attachments: Sequence[DocumentAttachment]) -> list[str]:

@@ -17,6 +17,8 @@ from docflow.attachments.blobs import BlobStore
 from docflow.attachments.models import DocumentAttachment
 from docflow.exchange.signing import b64url, thumbprint
 from docflow.outgoing.models import Document
+from docflow.rendering.models import RenderedCopy
+from docflow.rendering.store import RenderedStore
 from docflow.seals.models import DocumentSeal
 from tests.docflow.helpers import act, notice
 from tests.docflow_attachments.helpers import PDF, PNG, Desk, audit_of, draft, to_sealing, upload
@@ -72,6 +74,10 @@ async def test_sealing_signs_the_canonical_form_and_every_reader_can_verify_it(m
     assert elements["doc_number"] and elements["doc_number"].startswith("象政发〔")
     assert canonical["signoff"]["opinion"] == "同意印发" and canonical["signoff"]["signer_name"]
     assert [(a["title"], len(a["sm3"])) for a in elements["attachments"]] == [("防汛物资清单", 64)]
+    async with demo.sessions() as session:
+        copy = (await session.execute(select(RenderedCopy).where(RenderedCopy.document_id == doc))).scalar_one()
+    assert canonical["final_copy"] == {"sha256": copy.sha256, "size": copy.size, "page_count": copy.page_count}
+    assert elements["page_count"] == copy.page_count  # 页码 and 印发日期 as printed are signed too
     # The stored detached JWS verifies independently with the unit's public key and ES256 only.
     header, _, signature = row.signature.split(".")
     token = f"{header}.{b64url(row.canonical.encode())}.{signature}"
@@ -128,6 +134,18 @@ async def _attachment_bytes(services: Any, doc: int) -> None:
     path.write_bytes(path.read_bytes().replace(b"Catalog", b"Catalof"))
 
 
+async def _copy_row(services: Any, doc: int) -> None:
+    async with services.sessions() as session, session.begin():
+        await session.execute(update(RenderedCopy).where(RenderedCopy.document_id == doc).values(page_count=99))
+
+
+async def _copy_bytes(services: Any, doc: int) -> None:
+    async with services.sessions() as session:
+        sha = (await session.execute(select(RenderedCopy.sha256).where(RenderedCopy.document_id == doc))).scalar_one()
+    path = RenderedStore(services.settings.data_dir).path_of(sha)
+    path.write_bytes(path.read_bytes() + b"\n% appended after sealing\n")
+
+
 async def _signature(services: Any, doc: int) -> None:
     async with services.sessions() as session, session.begin():
         row = (await session.execute(select(DocumentSeal).where(DocumentSeal.document_id == doc))).scalar_one()
@@ -142,8 +160,11 @@ async def _signature(services: Any, doc: int) -> None:
     (_signoff, "签发记录"),
     (_attachment_row, "附件"),
     (_attachment_bytes, "用印后附件文件被改动：附件“防汛物资清单”的文件内容与登记的摘要不一致"),
+    (_copy_row, "用印后公文已被改动：正式文本"),
+    (_copy_bytes, "用印后正式文本被改动"),
     (_signature, "印章签名无效"),
-], ids=["title", "number", "signoff", "attachment-row", "attachment-bytes", "signature"])
+], ids=["title", "number", "signoff", "attachment-row", "attachment-bytes", "final-copy-row", "final-copy-bytes",
+        "signature"])
 async def test_any_change_after_sealing_breaks_the_seal_with_a_reason(
         make_client, demo, tamper: Callable[[Any, int], Awaitable[None]], needle: str):
     desk = Desk(make_client)
