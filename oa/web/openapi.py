@@ -41,14 +41,16 @@ def build_openapi(routes: list[ApiRoute], *, title: str, version: str) -> dict[s
         for candidate in (r.body, r.query, _model_of(r.response)):
             if candidate is not None:
                 models.add(candidate)
-    _, defs = models_json_schema(
-        [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)], ref_template=REF_TEMPLATE
-    )
+    ordered = sorted(models, key=lambda m: (m.__name__, m.__module__))
+    keyed, defs = models_json_schema([(m, "validation") for m in ordered], ref_template=REF_TEMPLATE)
+    # Two contexts may both have, say, a `HistoryOut`: pydantic then gives each a distinct name, and every $ref
+    # must use the name pydantic chose, never the bare class name.
+    refs: dict[Any, Any] = {model: schema for (model, _), schema in keyed.items()}
     schemas: dict[str, Any] = dict(defs.get("$defs", {}))
     schemas["Problem"] = PROBLEM_SCHEMA
     paths: dict[str, dict[str, Any]] = {}
     for r in routes:
-        paths.setdefault(openapi_path(r.path), {})[r.method.lower()] = _operation(r)
+        paths.setdefault(openapi_path(r.path), {})[r.method.lower()] = _operation(r, refs)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
@@ -71,11 +73,10 @@ def _model_of(response: Any) -> type[BaseModel] | None:
     return None
 
 
-def _ref(model: type[BaseModel]) -> dict[str, str]:
-    return {"$ref": REF_TEMPLATE.format(model=model.__name__)}
+def _operation(r: ApiRoute, refs: dict[Any, Any]) -> dict[str, Any]:
+    def _ref(model: type[BaseModel]) -> dict[str, Any]:
+        return dict(refs[model])
 
-
-def _operation(r: ApiRoute) -> dict[str, Any]:
     op: dict[str, Any] = {
         "operationId": r.handler.__name__,
         "summary": r.summary,
