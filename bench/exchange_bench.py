@@ -9,6 +9,9 @@ to a bare Starlette endpoint that only reads the body. Rounds alternate A/B; the
 
     .venv/bin/python bench/exchange_bench.py                 # SQLite, 500 documents, 3 rounds
     .venv/bin/python bench/exchange_bench.py --db postgresql --documents 1000 --rounds 3
+
+PostgreSQL: two databases `oa_exchange_bench_{a,b}_<pid>` are created next to OA_BENCH_POSTGRES_URL's (default
+postgresql://postgres@127.0.0.1:5432/postgres) and dropped at the end.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from oa.settings import Settings  # noqa: E402
 
 B_UNITS = ["DDJD", "SPZ"]
 CONCURRENCY = 32
+ADMIN_URL = os.environ.get("OA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ATTACHMENT = b"%PDF-1.7\n" + b"small attachment, about four kilobytes. " * 100
 BARE_APP = """
 from starlette.applications import Starlette
@@ -91,18 +95,26 @@ async def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
 async def database_urls(kind: str, work: Path) -> tuple[str, str]:
     if kind == "sqlite":
         return (f"sqlite+aiosqlite:///{work / 'a.db'}", f"sqlite+aiosqlite:///{work / 'b.db'}")
-    admin = os.environ.get("OA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    names = [f"oa_bench_{n}_{uuid.uuid4().hex[:6]}" for n in ("a", "b")]
+    names = [f"oa_exchange_bench_{n}_{os.getpid()}" for n in ("a", "b")]
 
     async def create() -> None:
-        conn = await asyncpg.connect(admin)
+        conn = await asyncpg.connect(ADMIN_URL)
         for name in names:
             await conn.execute(f'CREATE DATABASE "{name}"')
         await conn.close()
 
     await create()
-    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
     return (f"{base}/{names[0]}", f"{base}/{names[1]}")
+
+
+async def drop_databases(*urls: str) -> None:
+    conn = await asyncpg.connect(ADMIN_URL)
+    try:
+        for url in urls:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await conn.close()
 
 
 def node_settings(url: str, work: Path, node: str, public_url: str) -> Settings:
@@ -250,7 +262,10 @@ async def main() -> None:
     finally:
         node_b.terminate()
         bare.terminate()
+        node_b.wait(timeout=10)
         await a.close()
+        if args.db == "postgresql":
+            await drop_databases(url_a, url_b)
     mine, baseline = statistics.median(ours_rates), statistics.median(raw_rates)
     print(f"\nexchange A → B: {args.documents} documents/round, {args.rounds} rounds, db={args.db}, "
           f"nproc={os.cpu_count()}, attachment {len(ATTACHMENT)} B")

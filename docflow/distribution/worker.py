@@ -80,20 +80,25 @@ class OutboxWorker:
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:
+        """Let the round in progress finish (its results recorded), then stop; cancel only if it hangs."""
         self._stopping = True
         if self.ring in self.runtime.bells:
             self.runtime.bells.remove(self.ring)
+        self._bell.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=self.config.timeout_seconds + 5)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
         if self._owns_http and self._http is not None:
             await self._http.aclose()
 
     async def _run(self) -> None:
         while not self._stopping:
             try:
-                while await self.run_once() > 0:
+                while not self._stopping and await self.run_once() > 0:
                     pass
             except asyncio.CancelledError:
                 raise
