@@ -198,15 +198,23 @@ class Hub:
         since = utcnow() - timedelta(seconds=self.config.catchup_lookback_seconds)
         async with self.sessions() as session:
             heads = await service.recent_stream_heads(session, since)
+        self.on_wake(self._behind(heads))
+
+    async def _sweep(self) -> None:
+        if not self._by_person:
+            return
+        async with self.sessions() as session:
+            heads = await service.stream_heads(session, list(self._by_person))
+        self.on_wake(self._behind(heads))
+
+    def _behind(self, heads: dict[int, int]) -> list[int]:
+        """People connected here with a socket short of their stream's head: the only streams worth reading."""
         behind = []
         for pid, head in heads.items():
             conns = self._by_person.get(pid)
             if conns and any(c.cursor is not None and c.cursor < head for c in conns):
                 behind.append(pid)
-        self.on_wake(behind)
-
-    async def _sweep(self) -> None:
-        self.on_wake(Everyone())
+        return behind
 
     async def _send_badges(self) -> None:
         people = [pid for pid in self._badges_due if pid in self._by_person]

@@ -194,6 +194,19 @@ async def _events_after_many_pg(
     return list(rows.all())
 
 
+async def stream_heads(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, int]:
+    """The last number of each of these people's streams (people without events are left out)."""
+    heads: dict[int, int] = {}
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), 1000):
+        rows = await session.execute(
+            select(NotificationCursor.person_id, NotificationCursor.last_seq)
+            .where(NotificationCursor.person_id.in_(ids[start:start + 1000]))
+        )
+        heads.update((int(pid), int(last)) for pid, last in rows.all())
+    return heads
+
+
 async def recent_stream_heads(session: AsyncSession, since: datetime) -> dict[int, int]:
     """The last number of every stream that got events stamped after `since` (the cheap catch-up).
 
