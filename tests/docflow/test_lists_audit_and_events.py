@@ -49,6 +49,7 @@ async def test_each_action_writes_one_audit_record_and_tells_exactly_the_people_
          {(d, "docflow.signed_off"), (d, "docflow.step_completed"), (reg, "docflow.new_task")}),
         (registrar, "assign_number", {}, {(d, "docflow.numbered")}),
         (registrar, "approve", {"opinion": "已登记"}, {(d, "docflow.step_completed"), (reg, "docflow.new_task")}),
+        (registrar, "seal", {}, {(d, "docflow.sealed"), (d, "docflow.step_completed"), (reg, "docflow.new_task")}),
     ]
     for client, action, fields, expected in steps:
         audit_before, events_before = len(await audit_actions(demo, doc_id)), len(await events(demo, doc_id))
@@ -56,6 +57,15 @@ async def test_each_action_writes_one_audit_record_and_tells_exactly_the_people_
         trail = await audit_actions(demo, doc_id)
         assert trail[audit_before:] == [action], action
         assert set((await events(demo, doc_id))[events_before:]) == expected, action
+
+    # 核发 also hands the document to distribution, which tells the receiving units in its own events.
+    audit_before, events_before = len(await audit_actions(demo, doc_id)), len(await events(demo, doc_id))
+    await act(registrar, doc_id, "dispatch", opinion="核发")
+    assert (await audit_actions(demo, doc_id))[audit_before:] == ["dispatch"]
+    told = set((await events(demo, doc_id))[events_before:])
+    assert {(d, "docflow.dispatched"), (lead, "docflow.dispatched")} <= told
+    assert not {(r, t) for r, t in told if t.startswith("docflow.") and t != "docflow.dispatched"
+                and r in (d, lead)}
 
 
 async def test_the_lists_and_counts_follow_the_document(make_client, demo):
