@@ -71,19 +71,23 @@ async def _store(services: Services, runtime: ExchangeRuntime, verified: Verifie
         row = InboxMessage(sender_node_id=verified.sender_node_id, message_id=str(verified.message_id),
                            process_id=str(verified.process_id), kind=kind, kid=verified.kid, body=verified.body,
                            signature=signature, received_at=uow.now)
+        if isinstance(verified.message, Envelope):
+            # The receipt needs nothing from the database: build and sign it first, so the row is written once.
+            receipt = receipt_for(verified.message.header, ReceiptType.DELIVERED, message_id=uuid.uuid4(),
+                                  sent_at=uow.now)
+            row.receipt_body = build_receipt(receipt)
+            row.receipt_signature = runtime.keyring.sign(row.receipt_body)
         uow.session.add(row)
         await uow.session.flush()  # the unique (sender node, message id) decides here: a replay stops now
         if isinstance(verified.message, Envelope):
             envelope = verified.message
             incoming = await file_incoming(uow, envelope, inbox_message_id=row.id,
                                            sender_node_id=verified.sender_node_id)
-            receipt = receipt_for(envelope.header, ReceiptType.DELIVERED, message_id=uuid.uuid4(), sent_at=uow.now)
-            row.receipt_body = build_receipt(receipt)
-            row.receipt_signature = runtime.keyring.sign(row.receipt_body)
             uow.audit("exchange.inbox.document", target_type="incoming_document", target_id=incoming.id,
                       unit_id=incoming.unit_id,
                       detail={"sender_node": verified.sender_node_id, "message_id": str(verified.message_id),
                               "sender_unit": envelope.header.sender_unit, "title": envelope.document.title})
+            assert row.receipt_body is not None
             answer = InboxAnswer(200, row.receipt_body, row.receipt_signature)
         else:
             await apply_business_receipt(uow, verified)

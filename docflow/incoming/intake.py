@@ -16,9 +16,23 @@ from oa.org.roles import Role
 from oa.uow import UnitOfWork
 
 
-async def unit_id_of(session: AsyncSession, code: str) -> int | None:
-    found: int | None = (await session.execute(select(Unit.id).where(Unit.code == code))).scalar_one_or_none()
-    return found
+async def unit_and_registrars(session: AsyncSession, code: str) -> tuple[int | None, list[int]]:
+    """The unit's id and its active registrars, in one round trip (this runs for every delivered message)."""
+    registrars = (
+        select(Person.id.label("person_id"), Person.unit_id.label("unit_id"))
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(Person.active.is_(True), PersonRole.role == Role.REGISTRAR)
+        .subquery()
+    )
+    rows = (
+        await session.execute(
+            select(Unit.id, registrars.c.person_id).outerjoin(registrars, registrars.c.unit_id == Unit.id)
+            .where(Unit.code == code)
+        )
+    ).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [person_id for _, person_id in rows if person_id is not None]
 
 
 async def people_with_role(session: AsyncSession, unit_id: int, role: Role) -> list[int]:
@@ -45,7 +59,7 @@ def elements_json(envelope: Envelope) -> dict[str, Any]:
 async def file_incoming(uow: UnitOfWork, envelope: Envelope, *, inbox_message_id: int,
                         sender_node_id: str) -> IncomingDocument:
     session, header = uow.session, envelope.header
-    unit_id = await unit_id_of(session, header.recipient_unit)
+    unit_id, registrars = await unit_and_registrars(session, header.recipient_unit)
     if unit_id is None:
         # The directory says we host it but the unit is not in our database: refuse rather than lose it.
         raise RecipientNotHostedHere(f"收文单位 {header.recipient_unit} 不在本节点的单位名录中")
@@ -72,7 +86,6 @@ async def file_incoming(uow: UnitOfWork, envelope: Envelope, *, inbox_message_id
                            size=a.size, sha256=a.sha256, content=a.content)
         for number, a in enumerate(envelope.attachments, start=1)
     )
-    registrars = await people_with_role(session, unit_id, Role.REGISTRAR)
     uow.notify(registrars, "incoming.received",
                {"incoming_id": incoming.id, "title": incoming.title, "sender": incoming.sender_name})
     return incoming
