@@ -37,7 +37,7 @@ from oa.database import utcnow
 from oa.errors import Unauthenticated
 from oa.notify import service
 from oa.notify.badges import count_badges
-from oa.notify.connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
+from oa.notify.connection import CLOSE_FORBIDDEN, CLOSE_TRY_AGAIN, CLOSE_UNAUTHENTICATED, Connection
 from oa.notify.frames import PING_FRAME, StreamEvent, badges_frame, ready_frame, resync_frame
 from oa.notify.hub import Hub, NotifyConfig
 from oa.org.models import Person
@@ -167,7 +167,7 @@ async def _serve(
                 async with asyncio.timeout(max(0.0, min(deadlines) - loop.time())):
                     await conn.wake.wait()
     except TimeoutError:
-        conn.close(1013, "发送超时")  # the client stopped reading: its TCP buffer is full
+        conn.close(CLOSE_TRY_AGAIN, "发送超时")  # the client stopped reading: its TCP buffer is full
         log.info("closing a notification socket of person %s: send timed out", principal.person_id)
         return  # closing would block on the same full buffer; returning lets the server drop the socket
     except (WebSocketDisconnect, RuntimeError, OSError):
