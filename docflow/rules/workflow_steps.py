@@ -93,20 +93,21 @@ def _default_holders(flow: Flow, step: StepKind, roster: Roster) -> tuple[str, .
 
 
 def previous_holders(flow: Flow, step: StepKind) -> tuple[str, ...]:
-    """Who handled `step` the last time it was really handled (for 退回 and 直送 back to it)."""
+    """Who handled `step` the last time it was really handled (for 退回 and 直送 back to it).
+
+    For 会签 that round's pending countersigners count too: a 退回 from inside 会签 cancels them (SUPERSEDED)
+    before they could act, and going back to 会签 without them would let an "all" policy complete without
+    their agreement. (Under "any" or a quorum, asking them again changes nothing the policy needs.)
+    """
     if step is StepKind.DRAFT:
         return (flow.drafter,)
+    counted = ACTED | {TaskOutcome.SUPERSEDED} if step is StepKind.COUNTERSIGN else ACTED
     rounds = sorted({task.round for task in flow.tasks if task.step == step}, reverse=True)
     for round_no in rounds:
-        people = tuple(
-            dict.fromkeys(
-                task.holder
-                for task in flow.tasks
-                if task.step == step and task.round == round_no and task.outcome in ACTED
-            )
-        )
-        if people:
-            return people
+        in_round = [task for task in flow.tasks if task.step == step and task.round == round_no]
+        if not any(task.outcome in ACTED for task in in_round):
+            continue  # withdrawn or transferred before anyone acted: not a round that was really handled
+        return tuple(dict.fromkeys(task.holder for task in in_round if task.outcome in counted))
     return ()
 
 

@@ -117,3 +117,23 @@ async def test_withdrawing_after_the_next_holder_acted_is_refused_and_changes_no
     view = await document(reviewer, doc_id)
     assert view["state"] == "countersigning" and open_holders(view) == {people["xsx.archivist"]}
     assert len(open_tasks(view)) == 1
+
+
+async def test_a_return_from_inside_countersigning_cancels_the_pending_and_comes_back_to_all_of_them(
+        make_client, demo):
+    desk, people = Desk(make_client), await People.load(demo)
+    doc_id = await to_review(desk)
+    reviewer = await desk("xsx.reviewer")
+    await act(reviewer, doc_id, "approve", next_holders=[people["xsx.drafter2"], people["xsx.archivist"]])
+
+    view = await act(await desk("xsx.drafter2"), doc_id, "return", target="previous", reason="依据不足")
+    assert view["state"] == "in_review" and open_holders(view) == {people["xsx.reviewer"]}
+    pending = next(t for t in view["tasks"] if t["holder_id"] == people["xsx.archivist"])
+    assert (pending["status"], pending["outcome"]) == ("cancelled", "superseded")
+    assert [r for r, _ in await events(demo, doc_id, "docflow.task_cancelled")] == [people["xsx.archivist"]]
+
+    # Straight back to 会签: every countersigner of that round, not only the one who returned it — the one who
+    # never got to countersign must not be skipped.
+    view = await act(reviewer, doc_id, "resubmit", opinion="已补充依据")
+    assert view["state"] == "countersigning"
+    assert open_holders(view) == {people["xsx.drafter2"], people["xsx.archivist"]}

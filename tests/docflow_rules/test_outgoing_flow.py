@@ -24,7 +24,7 @@ from docflow.rules.workflow_commands import (
     Urge,
     Withdraw,
 )
-from docflow.rules.workflow_definition import StepKind, standard_definition
+from docflow.rules.workflow_definition import ANY, StepKind, standard_definition
 from docflow.rules.workflow_events import (
     Dispatched,
     DocumentWithdrawn,
@@ -192,6 +192,29 @@ def test_a_return_inside_countersign_cancels_the_pending_countersigners(make_dri
     assert [event.recipients for event in cancelled] == [("office-c",)]
     office_c = [t for t in d.flow.tasks if t.holder == "office-c"]
     assert office_c[0].status is TaskStatus.CANCELLED and office_c[0].outcome is TaskOutcome.SUPERSEDED
+
+
+def test_coming_back_to_countersign_after_a_return_from_inside_asks_the_cancelled_countersigners_too(
+        make_driver, countersign_definition) -> None:
+    d = make_driver(countersign_definition())
+    d.to_countersign("office-a", "office-b", "office-c")
+    d.do("office-a", Approve("同意"))
+    d.do("office-b", ReturnTo(ReturnTarget.PREVIOUS, "涉及我局职责的表述不准确"))
+    d.do("reviewer", Resubmit("已改"))
+    # office-c never countersigned: under the "all" policy it must, or 会签 would complete without it.
+    assert d.state is DocState.COUNTERSIGNING and d.holders() == ["office-a", "office-b", "office-c"]
+    d.do("office-a", Approve("同意"))
+    d.do("office-b", Approve("同意"))
+    assert d.state is DocState.COUNTERSIGNING and d.holders() == ["office-c"]
+
+
+def test_a_return_to_countersign_from_signoff_asks_the_whole_round_again(
+        make_driver, countersign_definition) -> None:
+    d = make_driver(countersign_definition(ANY))
+    d.to_countersign("office-a", "office-b")
+    d.do("office-a", Approve("同意", next_holders=("signer",)))  # 或签: office-b was not needed
+    d.do("signer", ReturnTo(ReturnTarget.STEP, "请重新会签", StepKind.COUNTERSIGN))
+    assert d.state is DocState.COUNTERSIGNING and d.holders() == ["office-a", "office-b"]
 
 
 # 撤回 ---------------------------------------------------------------------------------------------
