@@ -39,6 +39,8 @@ export default defineConfig({
     include: ["src/**/*.spec.ts"],
     setupFiles: ["src/testing/setup.ts"],
     restoreMocks: true,
+    // Component tests mount Element Plus in jsdom; allow for a loaded CI machine.
+    testTimeout: 20_000,
     // Element Plus's ESM build imports the CommonJS async-validator; inlining it lets Vite
     // apply the default-export interop, without which every form rule silently passes in tests.
     server: { deps: { inline: ["element-plus"] } },

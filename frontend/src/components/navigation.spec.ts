@@ -2,7 +2,7 @@ import { mount } from "@vue/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Role } from "@/services/types";
 import { useSessionStore } from "@/stores/session";
-import { fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
+import { eventually, fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
 import SideMenu from "./SideMenu.vue";
 import TopBar from "./TopBar.vue";
 
@@ -36,7 +36,7 @@ describe("TopBar", () => {
 
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toContain("POST /api/auth/logout");
     expect(useSessionStore().me).toBeNull();
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe("sign-in"));
+    await eventually(() => expect(router.currentRoute.value.name).toBe("sign-in"));
   });
 });
 

@@ -1,6 +1,6 @@
 import { mount } from "@vue/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
+import { eventually, fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
 import { useSessionStore } from "@/stores/session";
 import SignInPage from "./SignInPage.vue";
 
@@ -52,7 +52,7 @@ describe("SignInPage", () => {
 
     expect(server.requests.filter((r) => r.url === "/api/auth/login")).toEqual([]);
     // Element Plus shows a field's error after a short debounce.
-    await vi.waitFor(() => expect(wrapper.text()).toContain("请填写密码"));
+    await eventually(() => expect(wrapper.text()).toContain("请填写密码"));
   });
 
   it("signs in, remembers the person and returns to the page that was asked for", async () => {
@@ -62,7 +62,7 @@ describe("SignInPage", () => {
 
     expect(server.requests.find((r) => r.url === "/api/auth/login")?.body).toEqual({ username: "zfb.drafter", password: "demo12345" });
     expect(useSessionStore().me?.name).toBe("秦超");
-    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe("/incoming"));
+    await eventually(() => expect(router.currentRoute.value.fullPath).toBe("/incoming"));
   });
 
   it("keeps nothing of the session in web storage", async () => {
@@ -81,6 +81,6 @@ describe("SignInPage", () => {
 
     const { router } = await signIn("zfb.drafter", "demo12345", "/sign-in?redirect=//evil.example/x");
 
-    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe("/"));
+    await eventually(() => expect(router.currentRoute.value.fullPath).toBe("/"));
   });
 });

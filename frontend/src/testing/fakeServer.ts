@@ -60,3 +60,11 @@ export const ME_DRAFTER = {
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i += 1) await new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/**
+ * Retry an assertion until it holds, for what the page shows after a debounce
+ * or a lazy route load; generous because CI machines can be slow.
+ */
+export function eventually(assertion: () => void): Promise<void> {
+  return vi.waitFor(assertion, { timeout: 5_000, interval: 25 });
+}

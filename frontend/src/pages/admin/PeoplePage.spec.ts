@@ -2,7 +2,7 @@ import { mount } from "@vue/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Person, Role } from "@/services/types";
 import { useSessionStore } from "@/stores/session";
-import { fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
+import { eventually, fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
 import PeoplePage from "./PeoplePage.vue";
 
 const UNITS = {
@@ -114,6 +114,6 @@ describe("PeoplePage", () => {
 
     const sent = server.requests.find((r) => r.method === "POST" && r.url === "/api/people");
     expect(sent?.body).toEqual({ username: "xsx.drafter", name: "王芳", unit_id: 1, office_id: null, position: null, password: "demo12345" });
-    await vi.waitFor(() => expect(wrapper.find('[data-test="person-dialog"]').text()).toContain("用户名已被占用"));
+    await eventually(() => expect(wrapper.find('[data-test="person-dialog"]').text()).toContain("用户名已被占用"));
   });
 });

@@ -2,7 +2,7 @@ import { mount } from "@vue/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Unit } from "@/services/types";
 import { useSessionStore } from "@/stores/session";
-import { fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
+import { eventually, fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
 import UnitsPage from "./UnitsPage.vue";
 
 const COUNTY: Unit = { id: 1, code: "XSX", name: "象山县人民政府", short_name: "象山县政府", kind: "county", parent_id: null, offices: [] };
@@ -52,7 +52,7 @@ describe("UnitsPage", () => {
     await wrapper.find('[data-test="unit-save"]').trigger("click");
     await settle(10);
 
-    await vi.waitFor(() => expect(wrapper.find('[data-test="unit-dialog"]').text()).toContain("代码只能包含字母、数字、下划线、点和连字符"));
+    await eventually(() => expect(wrapper.find('[data-test="unit-dialog"]').text()).toContain("代码只能包含字母、数字、下划线、点和连字符"));
     expect(server.requests.filter((r) => r.method === "POST")).toEqual([]);
   });
 
@@ -71,7 +71,7 @@ describe("UnitsPage", () => {
 
     const sent = server.requests.find((r) => r.method === "POST");
     expect(sent?.body).toEqual({ code: "DTZ", name: "东陈乡人民政府", short_name: "东陈乡", kind: "department", parent_id: null });
-    await vi.waitFor(() => expect(wrapper.find('[data-test="units-table"]').text()).toContain("东陈乡人民政府"));
+    await eventually(() => expect(wrapper.find('[data-test="units-table"]').text()).toContain("东陈乡人民政府"));
   });
 
   it("adds an office to a unit and counts it", async () => {
@@ -86,6 +86,6 @@ describe("UnitsPage", () => {
     await settle(10);
 
     expect(server.requests.find((r) => r.method === "POST")?.body).toEqual({ code: "JJB", name: "经济发展办" });
-    await vi.waitFor(() => expect(wrapper.find('[data-test="units-table"]').text()).toContain("2 个处室"));
+    await eventually(() => expect(wrapper.find('[data-test="units-table"]').text()).toContain("2 个处室"));
   });
 });
