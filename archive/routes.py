@@ -67,7 +67,7 @@ async def transfer_batch(call: Call[TransferYearIn, Any]) -> list[ItemSummary]:
 
 
 @router.route("POST", "/api/archive/packages", summary="上传外部生成的封装包（请求体即 .eep 文件）", tags=TAGS,
-              response=ItemSummary, status=201, extra_responses={400: "封装包未通过校验（未保存）", 413: "过大"})
+              response=ItemSummary, status=201, extra_responses={422: "封装包未通过校验（未保存）", 413: "过大"})
 async def upload(call: Call[Any, Any]) -> ItemSummary:
     settings = call.services.settings
     store = PackageStore(settings.data_dir)
@@ -151,7 +151,7 @@ async def correct(call: Call[CorrectIn, Any]) -> ItemSummary:
 
 
 @router.route("POST", "/api/archive/exports", summary="导出年度档案（EEP 批次+移交清单、BagIt、E-ARK SIP）为 zip",
-              tags=TAGS, body=ExportIn, extra_responses={403: "无权导出", 400: "该年度没有已接收的档案"})
+              tags=TAGS, body=ExportIn, extra_responses={403: "无权导出", 422: "该年度没有已接收的档案"})
 async def export(call: Call[ExportIn, Any]) -> FileResponse:
     async with call.uow() as uow:
         archive = await catalogue.export_year(uow, call.services.settings, call.body.year, list(call.body.formats),

@@ -1,5 +1,6 @@
 """Every table of every context, imported in one place for Alembic and the schema checks."""
 
+from archive.keeping.models import ArchivalCounter, ArchiveItem, ArchivePackage
 from docflow.attachments.models import DocumentAttachment
 from docflow.distribution.models import Delivery, OutboxMessage
 from docflow.exchange.models import ExchangeNode
@@ -29,6 +30,9 @@ from oa.notify.models import NotificationCursor, NotificationEvent
 from oa.org.models import Office, Person, PersonRole, Unit
 
 __all__ = [
+    "ArchivalCounter",
+    "ArchiveItem",
+    "ArchivePackage",
     "AuditChainHead",
     "AuditRecord",
     "AuthSession",

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from archive.catalogue.access import Scope
-from archive.catalogue.schemas import CatalogueQuery, HistoryOut, ItemSummary, ItemView, PackageOut
+from archive.catalogue.schemas import ArchiveHistoryOut, ArchivePackageOut, CatalogueQuery, ItemSummary, ItemView
 from archive.catalogue.search_text import like_pattern
 from archive.keeping.directory import names_of
 from archive.keeping.models import ArchiveItem, ArchivePackage, ItemStatus
@@ -83,8 +83,8 @@ async def item_view(session: AsyncSession, item: ArchiveItem) -> ItemView:
         file_number=item.file_number, fonds=item.fonds, organisation=item.organisation,
         item_number=item.item_number, package_sha256=item.package_sha256, package_size=item.package_size,
         description=item.description, transfer_entry=item.transfer_entry, check_report=item.check_report,
-        packages=[PackageOut(id=p.id, kind=p.kind.value, sha256=p.sha256, size=p.size, note=p.note,
+        packages=[ArchivePackageOut(id=p.id, kind=p.kind.value, sha256=p.sha256, size=p.size, note=p.note,
                              created_by=names.get(p.created_by_id, str(p.created_by_id)), created_at=p.created_at)
                   for p in packages],
-        history=[HistoryOut(action=h.action, actor=h.actor_name, at=h.at, detail=h.detail) for h in history],
+        history=[ArchiveHistoryOut(action=h.action, actor=h.actor_name, at=h.at, detail=h.detail) for h in history],
     )

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from oa.web.schemas import Input, Output, PageQuery, Query
+from oa.web.schemas import Input, Output, PageQuery
 
 Retention = Literal["Y", "D30", "D10"]
 
@@ -78,7 +78,7 @@ class ItemPage(Output):
     total: int
 
 
-class PackageOut(Output):
+class ArchivePackageOut(Output):
     id: int
     kind: str
     sha256: str
@@ -88,7 +88,7 @@ class PackageOut(Output):
     created_at: dt.datetime
 
 
-class HistoryOut(Output):
+class ArchiveHistoryOut(Output):
     action: str
     actor: str | None
     at: dt.datetime
@@ -105,14 +105,6 @@ class ItemView(ItemSummary):
     description: dict[str, Any]
     transfer_entry: dict[str, Any]
     check_report: dict[str, Any]
-    packages: list[PackageOut]
-    history: list[HistoryOut]
+    packages: list[ArchivePackageOut]
+    history: list[ArchiveHistoryOut]
 
-
-class AuditReportOut(Output):
-    checked: int
-    damaged: list[dict[str, Any]]
-
-
-class UploadQuery(Query):
-    filename: str | None = Field(None, max_length=255)

@@ -1,28 +1,33 @@
 """The 主文档 of a package: the sealed final copy of a dispatched document, as PDF/A bytes.
 
-When the rendering of final copies at 用印 has landed (`rendered_copies` rows, files under
-`OA_DATA_DIR/rendered/<sha256>.pdf`), the stored copy in force is used, after checking its bytes. Until then, or
-for a document sealed before it landed, the copy is rendered here from the stored content with `docflow.render`
-(GB/T 9704 layout, PDF/A-2b); that fallback prints no seal picture, the seal itself being the signature kept
-with the document. Rendering is CPU-bound: call `render_final_copy` from a worker thread.
+The copy rendered at 用印 (`rendered_copies` rows, files under `OA_DATA_DIR/rendered/<sha256>.pdf`) is used,
+after checking its bytes. For a document sealed before final copies were stored, the copy is rendered here from
+the stored content with `docflow.render` (GB/T 9704 layout, PDF/A-2b); that fallback prints no seal picture, the
+seal itself being the signature kept with the document.
+Rendering is CPU-bound: call `render_final_copy` from a worker thread.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from anyio import to_thread
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from docflow.outgoing.models import Document
 from docflow.render.fonts import FontConfig
 from docflow.render.model import UPWARD_DOC_TYPES, BodyBlock, RenderDocument
 from docflow.render.pdf import render_pdf
+from docflow.rendering.models import RenderedCopy
+from docflow.rendering.store import RenderedStore, StoredCopyDamaged, StoredCopyMissing
 from docflow.rules.body import Block, heading_marker, heading_numbers
+from oa.errors import Conflict
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -86,19 +91,14 @@ def render_final_copy(document: Document, signer_names: tuple[str, ...], attachm
                       FontConfig.from_environ(os.environ if environ is None else environ))
 
 
-async def stored_final_copy(session: AsyncSession, document_id: int, data_dir: Any) -> bytes | None:
-    """The copy rendered at 用印, when that feature is part of this installation (its table is registered)."""
-    models = importlib.import_module("oa.models")
-    rendered_copy = getattr(models, "RenderedCopy", None)
-    if rendered_copy is None:
-        return None
-    from sqlalchemy import select
-
+async def stored_final_copy(session: AsyncSession, document_id: int, data_dir: Path) -> bytes | None:
+    """The copy rendered at 用印 and in force (the latest row), its bytes checked against the row."""
     row = (await session.execute(
-        select(rendered_copy).where(rendered_copy.document_id == document_id)
-        .order_by(rendered_copy.id.desc()).limit(1))).scalar_one_or_none()
+        select(RenderedCopy).where(RenderedCopy.document_id == document_id)
+        .order_by(RenderedCopy.id.desc()).limit(1))).scalar_one_or_none()
     if row is None:
         return None
-    store_module = importlib.import_module("docflow.rendering.store")
-    data: bytes = store_module.RenderedStore(data_dir).read_checked(row.sha256, row.size)
-    return data
+    try:
+        return await to_thread.run_sync(RenderedStore(data_dir).read_checked, row.sha256, row.size)
+    except (StoredCopyMissing, StoredCopyDamaged) as exc:
+        raise Conflict(f"正式文本无法归档：{exc}") from exc

@@ -32,6 +32,7 @@ VERSION = "0.1.0"
 
 def api_router() -> ApiRouter:
     """Every context's API routes, in one list (the OpenAPI document is generated from it)."""
+    from archive.routes import router as archive_router
     from docflow.attachments.routes import router as attachments_router
     from docflow.outgoing.admin_routes import router as outgoing_admin_router
     from docflow.outgoing.routes import router as outgoing_router
@@ -43,7 +44,7 @@ def api_router() -> ApiRouter:
 
     router = ApiRouter()
     for part in (auth_router, org_router, audit_router, outgoing_router, outgoing_admin_router, attachments_router,
-                 seals_router):
+                 seals_router, archive_router):
         router.include(part)
     router.include(rendering_router)  # 预览稿、正式文本 PDF
     for part in exchange_routers():  # 交换、分发、收文
