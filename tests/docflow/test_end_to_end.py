@@ -129,3 +129,23 @@ async def test_a_co_issuing_units_person_countersigns_and_reads_only_that_docume
     assert view["state"] == "awaiting_signoff" and open_holders(view) == {people["xsx.deputy"]}
     countersign = next(t for t in view["tasks"] if t["step"] == "会签")
     assert countersign["opinion"] == "县府办同意联合发文" and countersign["acted_by_id"] == people["zfb.leader"]
+
+
+async def test_an_edit_by_the_reviewer_is_a_version_of_its_own_that_the_drafter_can_compare(make_client, demo):
+    desk, people = Desk(make_client), await People.load(demo)
+    drafter, reviewer = await desk("xsx.drafter"), await desk("xsx.reviewer")
+    doc = await create(drafter)
+    await act(drafter, doc["id"], "submit")
+    current = (await document(reviewer, doc["id"]))["version"]
+    body = [*doc["content"]["body"][:-1], {"level": 0, "text": "各镇乡街道主要负责人为防汛防台第一责任人。"}]
+    await save(reviewer, doc["id"], base_version=current, summary="核稿修改责任表述", body=body)
+
+    versions = (await drafter.get(f"/api/documents/{doc['id']}/versions")).json()["items"]
+    # A version is numbered by the document's version counter, which workflow actions advance too.
+    assert [(v["number"], v["author_id"], v["step"]) for v in versions] == [
+        (1, people["xsx.drafter"], "拟稿"), (current + 1, people["xsx.reviewer"], "核稿")]
+    assert versions[1]["summary"] == "核稿修改责任表述"
+    diff = (await drafter.get(f"/api/documents/{doc['id']}/versions/diff",
+                              params={"a": 1, "b": current + 1})).json()
+    assert diff["to_author"] == versions[1]["author_name"] and (diff["added"], diff["removed"]) == (1, 1)
+    assert (people["xsx.drafter"], "docflow.edited") in await events(demo, doc["id"])
