@@ -115,3 +115,12 @@ async def test_an_overdue_task_shows_as_overdue_in_the_todo_list_and_the_counts(
     assert page["items"][0]["id"] == late  # the most pressing first
     assert await ids_in(reviewer, "todo", overdue="true") == [late]
     assert await counts(reviewer) == {"todo": 2, "overdue": 1, "drafts": 0}
+
+
+async def test_every_page_of_a_list_reports_the_same_total(make_client, demo):
+    drafter = await Desk(make_client)("xsx.drafter")
+    for i in range(3):
+        await create(drafter, title=f"关于第{i}批防汛物资调拨的通知")
+    pages = [(await drafter.get("/api/worklist/drafts", params={"page": p, "page_size": 2})).json() for p in (1, 2, 3)]
+    assert [(len(p["items"]), p["total"]) for p in pages] == [(2, 3), (1, 3), (0, 3)]
+    assert len({i["id"] for p in pages for i in p["items"]}) == 3
