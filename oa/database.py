@@ -1,9 +1,10 @@
 """Engine, sessions and the declarative base shared by every context.
 
-The engine is created by the app's lifespan or the CLI from `Settings`, never at import. On SQLite every
-transaction starts with BEGIN IMMEDIATE: writers queue on the database lock up front instead of failing with
-"database is locked" when a reader tries to upgrade, which makes SQLite's single-writer rule behave like the row
-locks we rely on in PostgreSQL.
+The engine is created by the app's lifespan or the CLI from `Settings`, never at import. On SQLite every write
+transaction (the sessions of `create_write_sessionmaker`, used by the unit of work) starts with BEGIN IMMEDIATE:
+writers queue on the database lock up front instead of failing with "database is locked" when a reader tries to
+upgrade, which makes SQLite's single-writer rule behave like the row locks we rely on in PostgreSQL. Read-only
+sessions start a plain (deferred) transaction, so in WAL mode they never wait for a writer.
 """
 
 from __future__ import annotations
@@ -93,11 +94,22 @@ def _make_sqlite_transactional(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writes = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+WRITE_OPTION = "oa_writes"
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for reading (on SQLite a deferred transaction that never waits for writers)."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def create_write_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for changing data: on SQLite they take the write lock at BEGIN (see the module docstring)."""
+    return async_sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False,
+                              autoflush=False)
 
 
 def import_all_models() -> None:

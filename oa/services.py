@@ -10,7 +10,7 @@ from starlette.requests import HTTPConnection
 from oa.auth import service as auth_service
 from oa.auth.principal import Principal, RequestContext
 from oa.auth.tokens import TokenKeys, load_or_create_keys
-from oa.database import create_engine, create_sessionmaker, utcnow
+from oa.database import create_engine, create_sessionmaker, create_write_sessionmaker, utcnow
 from oa.errors import Forbidden, Unauthenticated
 from oa.notify.bus import EventBus, LocalEventBus
 from oa.notify.pg_bus import PgEventBus
@@ -30,19 +30,21 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     keys: TokenKeys
     bus: EventBus
+    write_sessions: async_sessionmaker[AsyncSession]
 
     @classmethod
     def create(cls, settings: Settings, bus: EventBus | None = None) -> Services:
         engine = create_engine(settings)
         if bus is None:  # several nodes share a PostgreSQL and hear each other through it; SQLite is one node
             bus = LocalEventBus() if settings.is_sqlite else PgEventBus(settings.database_url)
-        return cls(settings, engine, create_sessionmaker(engine), load_or_create_keys(settings.keys_dir), bus)
+        return cls(settings, engine, create_sessionmaker(engine), load_or_create_keys(settings.keys_dir), bus,
+                   create_write_sessionmaker(engine))
 
     async def close(self) -> None:
         await self.engine.dispose()
 
     def unit_of_work(self, actor: Principal | None, context: RequestContext) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.bus, actor=actor, context=context)
+        return UnitOfWork(self.write_sessions, self.bus, actor=actor, context=context)
 
     async def authenticate_token(self, token: str) -> Principal:
         async with self.sessions() as session:

@@ -30,7 +30,7 @@ from docflow.exchange.outgoing import INBOX_PATH, DeliveryNotConfirmed, Outgoing
 from docflow.exchange.receipts import Receipt
 from docflow.exchange.receive import SIGNATURE_HEADER, VERSION_HEADER, check_incoming
 from docflow.exchange.retry import next_attempt_at
-from docflow.exchange.runtime import ExchangeRuntime
+from docflow.exchange.runtime import ExchangeRuntime, write_sessions
 from docflow.outgoing.models import Document
 from oa.auth.principal import RequestContext
 from oa.database import utcnow
@@ -127,7 +127,7 @@ class OutboxWorker:
     async def _claim(self) -> list[Claimed]:
         now = utcnow()
         lease = now + timedelta(seconds=self.config.lease_seconds)
-        async with self.services.sessions() as session, session.begin():
+        async with write_sessions(self.services)() as session, session.begin():
             query = (
                 select(OutboxMessage)
                 .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now,

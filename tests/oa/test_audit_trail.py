@@ -14,11 +14,15 @@ from oa.audit.models import AuditRecord
 from oa.auth.principal import RequestContext
 
 
-def run_verify(settings) -> subprocess.CompletedProcess[str]:
+async def run_verify(settings) -> subprocess.CompletedProcess[str]:
+    """Run `oa audit verify` as a separate process, without blocking the app served in this event loop."""
     env = {**os.environ, "OA_DATABASE_URL": settings.database_url, "OA_DATA_DIR": str(settings.data_dir),
            "OA_KEYS_DIR": str(settings.keys_dir)}
-    return subprocess.run([sys.executable, "-m", "oa.cli", "audit", "verify"], env=env, capture_output=True,
-                          text=True, timeout=120)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "oa.cli", "audit", "verify", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    return subprocess.CompletedProcess(["oa", "audit", "verify"], process.returncode or 0, out.decode(), err.decode())
 
 
 async def make_changes(client) -> None:
@@ -41,7 +45,7 @@ async def test_each_change_leaves_one_audit_record_with_who_what_where(client, s
 
 async def test_oa_audit_verify_passes_on_an_intact_trail(client, server):
     await make_changes(client)
-    result = run_verify(server.app.state.services.settings)
+    result = await run_verify(server.app.state.services.settings)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "intact" in result.stdout
 
@@ -61,7 +65,7 @@ async def test_oa_audit_verify_detects_a_changed_or_deleted_record(client, serve
             await session.execute(delete(AuditRecord).where(AuditRecord.id == middle))
         else:
             await session.execute(delete(AuditRecord).where(AuditRecord.id == last))
-    result = run_verify(services.settings)
+    result = await run_verify(services.settings)
     assert result.returncode == 1, result.stdout
     assert "BROKEN" in result.stdout
     expected = last if tamper == "delete-last" else middle
