@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from docflow.distribution.config import ExchangeConfig
 from docflow.exchange.keystore import load_or_create_keyring
@@ -41,6 +41,20 @@ class ExchangeRuntime:
             bell()
 
 
+def session_factories(services: Services) -> list[async_sessionmaker[AsyncSession]]:
+    """Every session factory of the instance: the readers' and, where the app has one, the writers'."""
+    factories = [services.sessions]
+    writers = getattr(services, "write_sessions", None)
+    if isinstance(writers, async_sessionmaker) and writers is not services.sessions:
+        factories.append(writers)
+    return factories
+
+
+def write_sessions(services: Services) -> async_sessionmaker[AsyncSession]:
+    """Sessions for a transaction that changes rows (on SQLite they take the write lock at BEGIN)."""
+    return session_factories(services)[-1]
+
+
 def install(services: Services) -> ExchangeRuntime:
     """Build this instance's runtime (creating the node key on first start) and attach it to its sessions."""
     existing = services.sessions.kw.get("info", {}).get(_INFO_KEY)
@@ -55,9 +69,10 @@ def install(services: Services) -> ExchangeRuntime:
         config=ExchangeConfig.from_settings(settings),
         data_dir=settings.data_dir,
     )
-    info: dict[str, Any] = dict(services.sessions.kw.get("info") or {})
-    info[_INFO_KEY] = runtime
-    services.sessions.configure(info=info)
+    for factory in session_factories(services):
+        info: dict[str, Any] = dict(factory.kw.get("info") or {})
+        info[_INFO_KEY] = runtime
+        factory.configure(info=info)
     return runtime
 
 
