@@ -10,7 +10,11 @@ import subprocess
 from importlib import resources
 from typing import Any
 
+from sqlalchemy import delete, select
+
 from archive.eep.verify import verify_package
+from docflow.rendering.models import RenderedCopy
+from docflow.rendering.store import RenderedStore
 from tests.archive_flow.helpers import (
     decide,
     dispatched_notice,
@@ -111,3 +115,35 @@ async def test_a_document_not_yet_dispatched_cannot_be_transferred(demo: Any, de
     refused = await transfer(await desk("xsx.registrar"), doc["id"], expect=409)
     assert "尚未核发" in refused["detail"]
     assert (await transfer(drafter, doc["id"], expect=403))["status"] == 403
+
+
+async def test_the_main_document_is_the_copy_sealed_at_yongyin_and_a_changed_copy_is_refused(
+        demo: Any, desk: Desk) -> None:
+    doc = await dispatched_notice(desk)
+    async with demo.sessions() as session:
+        copy = (await session.execute(select(RenderedCopy).where(RenderedCopy.document_id == doc))).scalar_one()
+    sealed = RenderedStore(demo.settings.data_dir).path_of(copy.sha256)
+    original = sealed.read_bytes()
+    sealed.chmod(0o644)
+    sealed.write_bytes(original.replace(b"%%EOF", b"%%EOX"))
+    refused = await transfer(await desk("xsx.registrar"), doc, expect=409)
+    assert "正式文本无法归档" in refused["detail"]
+    sealed.write_bytes(original)
+    item = await transfer(await desk("xsx.registrar"), doc)
+    report = verify_package(stored_path(demo, (await item_row(demo, item["id"])).package_sha256))
+    assert report.metadata is not None
+    main = report.metadata.documents[0]
+    # The sealed copy's bytes come first, untouched; only the unfiltered XMP is appended (incremental update).
+    assert main.head == original[:len(main.head)] and main.actual_size > len(original)
+    assert item["checks_passed"]
+
+
+async def test_a_document_sealed_before_final_copies_were_stored_is_rendered_for_the_package(
+        demo: Any, desk: Desk) -> None:
+    doc = await dispatched_notice(desk, "关于开展冬季森林防火检查的通知")
+    async with demo.sessions() as session, session.begin():
+        await session.execute(delete(RenderedCopy).where(RenderedCopy.document_id == doc))
+    item = await transfer(await desk("xsx.registrar"), doc)
+    assert item["checks_passed"], (await item_row(demo, item["id"])).check_report
+    report = verify_package(stored_path(demo, (await item_row(demo, item["id"])).package_sha256))
+    assert report.metadata is not None and report.metadata.documents[0].head.startswith(b"%PDF-")
