@@ -4,6 +4,7 @@ administrators' directory management (export, import, this node's entry, removin
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from pydantic import Field
@@ -24,6 +25,7 @@ from oa.web.problems import problem
 from oa.web.requests import read_body
 from oa.web.schemas import Input, Output
 
+log = logging.getLogger("docflow.exchange")
 router = ApiRouter()
 node_router = ApiRouter()
 """The node-to-node protocol (`/exchange/v1/…`): served beside the API, described in docs/exchange.md rather
@@ -46,8 +48,10 @@ REFUSAL_STATUS: dict[type[ExchangeRefusal], int] = {
 """The one table from exchange refusals to HTTP statuses; the problem's `code` is the refusal's `code`."""
 
 
-def refusal_problem(exc: ExchangeRefusal, path: str) -> Response:
+def refusal_problem(exc: ExchangeRefusal, path: str, client: str | None = None) -> Response:
     status = REFUSAL_STATUS.get(type(exc), 400)
+    # Nothing about a refused message is stored; the log line is what an administrator can follow up.
+    log.warning("exchange message refused: %s (%s) from %s", exc.code, exc.message[:200], client or "?")
     response = problem(status, exc.code, "交换消息被拒收", exc.message, instance=path)
     response.headers["X-Exchange-Refusal"] = exc.code
     return response
@@ -70,7 +74,7 @@ async def inbox(call: Call[Any, Any]) -> Response:
         answer = await receive(call.services, runtime, version=request.headers.get(VERSION_HEADER), body=body,
                                signature=request.headers.get(SIGNATURE_HEADER), context=call.context)
     except ExchangeRefusal as exc:
-        return refusal_problem(exc, request.url.path)
+        return refusal_problem(exc, request.url.path, call.context.ip)
     headers = answer.headers()
     if answer.replay:
         headers["X-Exchange-Replay"] = "original-receipt"
