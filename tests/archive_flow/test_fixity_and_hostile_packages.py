@@ -119,3 +119,20 @@ async def test_a_valid_upload_is_queued_and_its_duplicate_document_number_fails_
     assert [f["code"] for f in failed] == ["GD-1-6"] and failed[0]["title"] == "档号、文号不重复", failed
     refused = await decide(await desk("xsx.archivist"), uploaded["id"], "accept", expect=409)
     assert "四性检测未通过" in refused["detail"]
+
+
+async def test_oa_archive_export_writes_each_units_year_for_the_county_archives(
+        demo: Any, desk: Desk, tmp_path: Path) -> None:
+    doc = await dispatched_notice(desk)
+    item = await decide(await desk("xsx.archivist"), (await transfer(await desk("xsx.registrar"), doc))["id"],
+                        "accept")
+    out = tmp_path / "transfer"
+    ran = await run_oa(demo.settings, "archive", "export", "--year", str(item["year"]), "--formats", "eep,bagit",
+                       "--out", str(out))
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "象山县人民政府" in ran.stdout and "（1 件）" in ran.stdout
+    packages = list((out / "eep").rglob("*.eep"))
+    assert [p.name for p in packages] == [f"{item['archival_code']}.eep"]
+    assert list((out / "bagit").rglob("bagit.txt"))
+    nothing = await run_oa(demo.settings, "archive", "export", "--year", str(item["year"] - 1), "--out", str(out))
+    assert nothing.returncode == 1 and "没有已接收的档案" in nothing.stderr
