@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
 from oa.auth import service
-from oa.auth.schemas import Credentials, Me, MeOffice, MeUnit, RefreshRequest, TokenPair
+from oa.auth.schemas import Credentials, Me, MeOffice, MeUnit, RefreshRequest, SessionState, TokenPair
 from oa.auth.service import SignedIn
 from oa.errors import DomainError, Unauthenticated
 from oa.org.models import Office, Person, Unit
@@ -114,3 +114,15 @@ async def logout(call: Call[NoBody, Any]) -> Response:
 async def me(call: Call[Any, Any]) -> Me:
     async with call.services.sessions() as session:
         return await load_me(session, call.me.person_id)
+
+
+@router.route("GET", "/api/auth/session", summary="是否已登录（未登录也答 200，供页面启动时判断）", tags=TAGS,
+              response=SessionState, public=True)
+async def session_state(call: Call[Any, Any]) -> SessionState:
+    """Lets the browser ask "am I signed in?" on start-up without provoking a 401 in its console."""
+    try:
+        principal = await call.services.authenticate_request(call.request)
+    except DomainError:
+        return SessionState(signed_in=False)
+    async with call.services.sessions() as session:
+        return SessionState(signed_in=True, me=await load_me(session, principal.person_id))

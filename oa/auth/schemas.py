@@ -47,3 +47,8 @@ class TokenPair(Output):
     access_token: str
     expires_in: int = Field(description="访问令牌有效秒数")
     refresh_token: str
+
+
+class SessionState(Output):
+    signed_in: bool
+    me: Me | None = None
