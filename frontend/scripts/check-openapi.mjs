@@ -21,6 +21,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Our interface → the server's component schema.
 const SCHEMAS = {
   Me: "Me",
+  SessionState: "SessionState",
   UnitRef: "MeUnit",
   Office: "OfficeOut",
   Unit: "UnitOut",

@@ -6,16 +6,18 @@ describe("route guard", () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it("sends a signed-out visitor to sign-in, remembering where they were going", async () => {
-    fakeServer({ "GET /api/me": { status: 401, body: { title: "未登录", status: 401 } } });
+    const server = fakeServer({ "GET /api/auth/session": { status: 200, body: { signed_in: false, me: null } } });
     const { router } = testPlugins("/admin/people");
     await router.isReady();
 
     expect(router.currentRoute.value.name).toBe("sign-in");
     expect(router.currentRoute.value.query.redirect).toBe("/admin/people");
+    // A first visit asks the session endpoint (200 either way), never /api/me, so the console shows no 401.
+    expect(server.requests.map((r) => r.url)).toEqual(["/api/auth/session"]);
   });
 
   it("lets a drafter into 发文 but not into the administrators' pages", async () => {
-    fakeServer({ "GET /api/me": { status: 200, body: ME_DRAFTER } });
+    fakeServer({ "GET /api/auth/session": { status: 200, body: { signed_in: true, me: ME_DRAFTER } } });
     const { router } = testPlugins("/outgoing");
     await router.isReady();
     expect(router.currentRoute.value.name).toBe("outgoing");
@@ -25,7 +27,7 @@ describe("route guard", () => {
   });
 
   it("sends a signed-in person away from the sign-in page", async () => {
-    fakeServer({ "GET /api/me": { status: 200, body: ME_DRAFTER } });
+    fakeServer({ "GET /api/auth/session": { status: 200, body: { signed_in: true, me: ME_DRAFTER } } });
     const { router } = testPlugins("/sign-in");
     await router.isReady();
     expect(router.currentRoute.value.name).toBe("workbench");

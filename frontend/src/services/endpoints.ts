@@ -28,6 +28,7 @@ import type {
   Person,
   PersonChanges,
   Role,
+  SessionState,
   Unit,
   UnitChanges,
   UnitKind,
@@ -46,6 +47,7 @@ export function createEndpoints(client: ApiClient) {
     login: (username: string, password: string) => client.post<Me>("/api/auth/login", { username, password }),
     logout: () => client.post<void>("/api/auth/logout"),
     me: () => client.get<Me>("/api/me"),
+    session: () => client.get<SessionState>("/api/auth/session"),
 
     listUnits: (filter: { kind?: UnitKind | ""; q?: string } = {}) => client.get<Page<Unit>>("/api/units", filter),
     createUnit: (unit: NewUnit) => client.post<Unit>("/api/units", unit),

@@ -49,6 +49,12 @@ export interface Me {
   roles: Role[];
 }
 
+/** GET /api/auth/session: answered 200 whether or not anyone is signed in. */
+export interface SessionState {
+  signed_in: boolean;
+  me?: Me | null;
+}
+
 export interface Person {
   id: number;
   username: string;

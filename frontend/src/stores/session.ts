@@ -1,5 +1,5 @@
 /**
- * The signed-in person (GET /api/me) and sign-in / sign-out.
+ * The signed-in person (GET /api/auth/session at start-up) and sign-in / sign-out.
  *
  * Only the person's profile is kept, in memory; the session itself is the
  * server's httpOnly cookie, which this code never sees.
@@ -8,12 +8,11 @@ import { defineStore } from "pinia";
 import { computed, ref } from "vue";
 import { canSee, handlesDocuments, type Area } from "@/services/access";
 import { endpoints } from "@/services/endpoints";
-import { ApiError } from "@/services/problem";
 import type { Me } from "@/services/types";
 
 export const useSessionStore = defineStore("session", () => {
   const me = ref<Me | null>(null);
-  // Whether GET /api/me has been answered once; the router waits for it.
+  // Whether the session has been asked about once; the router waits for it.
   const checked = ref(false);
 
   const signedIn = computed(() => me.value !== null);
@@ -24,13 +23,14 @@ export const useSessionStore = defineStore("session", () => {
     return canSee(roles.value, area);
   }
 
-  /** Ask the server who is signed in; a 401 (after the client's refresh attempt) means nobody. */
+  /**
+   * Ask the server who is signed in. GET /api/auth/session answers 200 whether
+   * or not anyone is, so a first visit logs no 401 in the browser console.
+   */
   async function load(): Promise<Me | null> {
     try {
-      me.value = await endpoints.me();
-    } catch (error) {
-      if (!(error instanceof ApiError && error.status === 401)) throw error;
-      me.value = null;
+      const state = await endpoints.session();
+      me.value = state.signed_in ? (state.me ?? null) : null;
     } finally {
       checked.value = true;
     }
