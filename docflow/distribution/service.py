@@ -62,12 +62,17 @@ async def distribute(uow: UnitOfWork, document: Document) -> list[Delivery]:
         delivery = Delivery(document_id=document.id, position=position, copy_to=copy_to, recipient_code=code,
                             recipient_name=recipient["name"], status=DeliveryStatus.OFFLINE, reasons=[], note="",
                             created_at=now, updated_at=now)
-        session.add(delivery)
         deliveries.append(delivery)
+    # Every message is built and signed before anything is written, so each delivery row is inserted once
+    # with its final status (the outbox rows need the deliveries' ids: they follow one flush later).
+    messages = [(delivery, _prepare_document(uow, runtime, directory, document, delivery, sender_unit,
+                                             attachments, seal))
+                for delivery in deliveries if delivery.recipient_code]
+    session.add_all(deliveries)
     await session.flush()
-    for delivery in deliveries:
-        if delivery.recipient_code:
-            _enqueue_document(uow, runtime, directory, document, delivery, sender_unit, attachments, seal)
+    for delivery, message in messages:
+        if message is not None:
+            _add_outbox_row(uow, message, delivery, sender_unit)
     uow.audit("docflow.distribution.distribute", target_type="document", target_id=document.id,
               unit_id=document.unit_id,
               detail={"recipients": [[d.recipient_code, d.recipient_name, d.status.value] for d in deliveries]})
@@ -75,9 +80,11 @@ async def distribute(uow: UnitOfWork, document: Document) -> list[Delivery]:
     return deliveries
 
 
-def _enqueue_document(uow: UnitOfWork, runtime: ExchangeRuntime, directory: Directory, document: Document,
+def _prepare_document(uow: UnitOfWork, runtime: ExchangeRuntime, directory: Directory, document: Document,
                       delivery: Delivery, sender_unit: str, attachments: tuple[Attachment, ...],
-                      seal: Seal | None) -> None:
+                      seal: Seal | None) -> OutgoingMessage | None:
+    """Build, sign and route the message for one recipient unit and set the delivery's status to match
+    (sent, or unroutable with the reason); no database access."""
     assert delivery.recipient_code is not None
     message_id, process_id = uuid.uuid4(), uuid.uuid4()
     envelope: Envelope = envelope_for(document, sender_unit=sender_unit, recipient_unit=delivery.recipient_code,
@@ -87,9 +94,14 @@ def _enqueue_document(uow: UnitOfWork, runtime: ExchangeRuntime, directory: Dire
         message = prepare_outgoing(envelope, keyring=runtime.keyring, directory=directory)
     except NoRouteToUnit as exc:
         delivery.status, delivery.reasons = DeliveryStatus.UNROUTABLE, [str(exc)]
-        return
+        return None
     delivery.status, delivery.reasons = DeliveryStatus.SENT, []
     delivery.message_id, delivery.process_id = str(message_id), str(process_id)
+    return message
+
+
+def _add_outbox_row(uow: UnitOfWork, message: OutgoingMessage, delivery: Delivery, sender_unit: str) -> None:
+    assert delivery.recipient_code is not None
     uow.session.add(outbox_row(message, kind=MessageKind.DOCUMENT, sender_unit=sender_unit,
                                recipient_unit=delivery.recipient_code, now=uow.now, delivery_id=delivery.id))
 
@@ -138,10 +150,12 @@ async def resend(uow: UnitOfWork, me: Principal, delivery_id: int) -> Delivery:
         runtime = runtime_of(session)
         directory = await cached_directory(session, runtime)
         sender_unit = await unit_code_of(session, document.unit_id)
-        _enqueue_document(uow, runtime, directory, document, delivery, sender_unit,
-                          await attachments_of(session, document, runtime.data_dir), await seal_of(session, document))
-        if delivery.status is DeliveryStatus.UNROUTABLE:
+        message = _prepare_document(uow, runtime, directory, document, delivery, sender_unit,
+                                    await attachments_of(session, document, runtime.data_dir),
+                                    await seal_of(session, document))
+        if message is None:
             raise Conflict(f"仍无法路由：{delivery.reasons[0]}")
+        _add_outbox_row(uow, message, delivery, sender_unit)
     delivery.updated_at = uow.now
     uow.audit("docflow.distribution.resend", target_type="delivery", target_id=delivery.id, unit_id=document.unit_id,
               detail={"document_id": document.id, "recipient": delivery.recipient_code, "from": before.value})
