@@ -189,11 +189,15 @@ async def event_count(services: Any) -> int:
 
 
 async def set_workflow(services: Any, unit_code: str, definition: WorkflowDefinition) -> None:
-    """Store a unit's workflow the way the settings would: one WorkflowSetting row."""
-    async with services.sessions() as session, session.begin():
+    """Store a unit's workflow the way the settings would: one WorkflowSetting row.
+
+    The unit is read in a transaction of its own: on SQLite a transaction that reads first and then writes can
+    be refused at once ("database is locked") when the app's background workers hold the write lock.
+    """
+    async with services.sessions() as session:
         unit_id = (await session.execute(select(Unit.id).where(Unit.code == unit_code))).scalar_one()
-        await session.merge(WorkflowSetting(unit_id=unit_id, definition=definition_to_dict(definition),
-                                            updated_at=utcnow()))
+    async with services.sessions() as session, session.begin():
+        session.add(WorkflowSetting(unit_id=unit_id, definition=definition_to_dict(definition), updated_at=utcnow()))
 
 
 def with_step(definition: WorkflowDefinition, kind: StepKind, **changes: Any) -> WorkflowDefinition:

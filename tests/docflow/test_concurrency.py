@@ -52,10 +52,18 @@ async def test_fifty_countersigners_approving_at_once_advance_the_document_exact
     desk, people = Desk(make_client, timeout=PATIENCE), await People.load(demo)
     signers = await fifty_countersigners(demo)
     # One after another: fifty Argon2 sign-ins at once would only measure the password hashing.
-    clients = [await desk(u) for u in signers]
+    signed_in = [await desk(u) for u in signers]
     doc_id = await to_review(desk)
     view = await act(await desk("xsx.reviewer"), doc_id, "approve", next_holders=[people[u] for u in signers])
     assert len(open_holders(view)) == 50
+    # Fresh connections for the burst: a keep-alive connection idle since its sign-in may be closed by the server
+    # just as the burst reuses it, which would test the HTTP client, not the workflow.
+    clients = []
+    for old in signed_in:
+        client = make_client()
+        client.timeout, client.cookies = httpx.Timeout(PATIENCE), old.cookies
+        client.headers["X-Requested-With"] = "oa"
+        clients.append(client)
 
     async def approve(client: Any, username: str) -> int:
         response = await client.post(f"/api/documents/{doc_id}/actions", json={
