@@ -44,7 +44,7 @@ async def search_catalogue(uow: UnitOfWork, q: CatalogueQuery) -> tuple[list[Ite
 
 
 async def readable_item(uow: UnitOfWork, item_id: int) -> ArchiveItem:
-    me, scope = await reader_scope(uow)
+    _, scope = await reader_scope(uow)
     item = await uow.session.get(ArchiveItem, item_id)
     if item is None:
         raise NotFound(f"档案条目 {item_id} 不存在")
@@ -54,7 +54,6 @@ async def readable_item(uow: UnitOfWork, item_id: int) -> ArchiveItem:
                   detail={"refused": True})
         await uow.commit()
         raise Forbidden("无权查阅此档案（不公开或不属于本单位）")
-    del me
     return item
 
 
@@ -110,13 +109,12 @@ async def export_year(uow: UnitOfWork, settings: Settings, year: int, formats: l
     folder = Path(tempfile.mkdtemp(prefix="oa-archive-export-"))
 
     def write() -> Path:
-        written = export_batch(batch, folder / "out", formats)
+        export_batch(batch, folder / "out", formats)
         archive = folder / f"{batch.identifier}.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
             for path in sorted((folder / "out").rglob("*")):
                 if path.is_file():
                     bundle.write(path, path.relative_to(folder / "out").as_posix())
-        del written
         return archive
 
     try:
