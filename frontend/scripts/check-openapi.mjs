@@ -40,8 +40,16 @@ const SCHEMAS = {
   ActionRequest: "ActionIn",
   IncomingSummary: "IncomingSummary",
   Attachment: "AttachmentOut",
+  ContentIn: "ContentIn",
+  DraftCreate: "DraftCreate",
+  ContentSave: "ContentSave",
+  Template: "TemplateOut",
+  Version: "VersionOut",
+  FieldChange: "FieldChange",
+  DiffRow: "DiffRow",
+  VersionDiff: "VersionDiff",
 };
-const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind" };
+const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind", DOC_TYPES: "ContentIn.doc_type" };
 
 async function loadSpec(source) {
   if (source !== undefined && !/^https?:/.test(source)) return JSON.parse(await readFile(source, "utf8"));
@@ -94,6 +102,7 @@ const spec = await loadSpec(process.argv[2]);
 const types = [
   await readFile(join(root, "src/services/types.ts"), "utf8"),
   await readFile(join(root, "src/services/documentTypes.ts"), "utf8"),
+  await readFile(join(root, "src/services/drafting.ts"), "utf8"),
 ].join("\n");
 const endpoints = await readFile(join(root, "src/services/endpoints.ts"), "utf8");
 

@@ -25,6 +25,8 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: "", name: "workbench", component: () => import("@/pages/WorkbenchPage.vue"), meta: { area: "workbench", title: "menu.workbench" } },
       { path: "outgoing", name: "outgoing", component: () => import("@/pages/OutgoingPage.vue"), meta: { area: "outgoing", title: "menu.outgoing" } },
+      { path: "outgoing/new", name: "draft-new", component: () => import("@/pages/outgoing/DraftPage.vue"), meta: { area: "outgoing", title: "menu.outgoing" } },
+      { path: "documents/:id(\\d+)/edit", name: "draft-edit", component: () => import("@/pages/outgoing/DraftPage.vue"), meta: { area: "outgoing", title: "menu.outgoing" } },
       { path: "documents/:id(\\d+)", name: "document", component: () => import("@/pages/DocumentPage.vue"), meta: { area: "outgoing", title: "menu.outgoing" } },
       { path: "incoming", name: "incoming", component: () => import("@/pages/IncomingPage.vue"), meta: { area: "incoming", title: "menu.incoming" } },
       { path: "archive", name: "archive", component: () => import("@/pages/archive/IntakePage.vue"), meta: { area: "archive", title: "menu.archive" } },

@@ -78,6 +78,7 @@ const en: Messages<typeof zhCN> = {
     lists: { todo: "To do", drafts: "Drafts", done: "Done", sent: "Sent by me" },
     filterText: "Title or number",
     overdueOnly: "Overdue only",
+    newDraft: "New draft",
     docTitle: "Title",
     docType: "Type",
     docNumber: "Number",
@@ -148,6 +149,7 @@ const en: Messages<typeof zhCN> = {
     reasonRequired: "Please give a reason",
     done: "Done: {action}",
     noActions: "There is nothing for you to do on this document now.",
+    edit: "Edit text and elements",
     actingFor: " (for #{id})",
   },
   incoming: {

@@ -74,6 +74,7 @@ export default {
     lists: { todo: "待办", drafts: "草稿", done: "已办", sent: "我发起的" },
     filterText: "标题或文号",
     overdueOnly: "只看超期",
+    newDraft: "起草公文",
     docTitle: "标题",
     docType: "文种",
     docNumber: "发文字号",
@@ -144,6 +145,7 @@ export default {
     reasonRequired: "请填写理由",
     done: "已办理：{action}",
     noActions: "当前没有您可以办理的操作。",
+    edit: "修改正文与要素",
     actingFor: "（代 #{id}）",
   },
   incoming: {

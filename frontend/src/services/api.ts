@@ -69,6 +69,10 @@ export class ApiClient {
     return this.request<T>("PUT", path, { body });
   }
 
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>("DELETE", path);
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = buildUrl(path, options.query);
     let response = await this.send(method, url, options.body);

@@ -15,6 +15,7 @@ import type {
   Worklist,
   WorklistQuery,
 } from "./documentTypes";
+import type { ContentSave, DraftCreate, Template, Version, VersionDiff } from "./drafting";
 import type {
   AuditEntry,
   AuditQuery,
@@ -72,6 +73,13 @@ export function createEndpoints(client: ApiClient) {
 
     listIncoming: (box: IncomingBox, page: number, pageSize: number) =>
       client.get<Page<IncomingSummary>>("/api/incoming", { box, page, page_size: pageSize }),
+    createDocument: (draft: DraftCreate) => client.post<DocumentView>("/api/documents", draft),
+    saveContent: (id: number, save: ContentSave) => client.put<DocumentView>(`/api/documents/${id}/content`, save),
+    listTemplates: () => client.get<{ items: Template[] }>("/api/templates"),
+    listVersions: (id: number) => client.get<{ items: Version[] }>(`/api/documents/${id}/versions`),
+    diffVersions: (id: number, a: number, b: number) => client.get<VersionDiff>(`/api/documents/${id}/versions/diff`, { a, b }),
+    deleteAttachment: (id: number, attachmentId: number) => client.delete<void>(`/api/documents/${id}/attachments/${attachmentId}`),
+
     signForIncoming: (id: number) => client.post<IncomingSummary>(`/api/incoming/${id}/actions`, { action: "sign_for" }),
   };
 }
