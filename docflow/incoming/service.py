@@ -37,7 +37,7 @@ from docflow.incoming.rules import (
 )
 from docflow.incoming.schemas import IncomingActionIn, ManualRegisterIn, ReplyIn
 from docflow.outgoing.models import Document
-from docflow.outgoing.schemas import DraftCreate
+from docflow.outgoing.schemas import DraftCreate, RecipientIn
 from oa.auth.principal import Principal
 from oa.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from oa.org.models import Office, Person
@@ -288,7 +288,10 @@ async def reply(uow: UnitOfWork, me: Principal, incoming_id: int, data: ReplyIn,
     transition = _transition(incoming, Action.REPLY, Facts(roles=me.roles, actor_id=me.person_id, now=uow.now))
     cited = incoming.doc_number or incoming.register_number or incoming.title
     notes = data.content.notes or f"答复{incoming.sender_name}《{incoming.title}》（{cited}）"
-    content = data.content.model_copy(update={"notes": notes[:2000]})
+    update: dict[str, object] = {"notes": notes[:2000]}
+    if not data.content.main_recipients:  # a reply goes to the sender unless the drafter says otherwise
+        update["main_recipients"] = [RecipientIn(unit_code=incoming.sender_unit_code, name=incoming.sender_name)]
+    content = data.content.model_copy(update=update)
     document = await create_draft(uow, me, DraftCreate(content=content), settings)
     incoming.reply_document_id = document.id
     await _record(uow, me, incoming, transition, f"答复稿 {document.id}")

@@ -64,12 +64,12 @@ async def test_sign_for_register_instruct_assign_reply_and_close_reach_the_sende
     reply = await drafter.post(f"/api/incoming/{incoming_id}/reply",
                                json={"content": notice("关于防汛防台工作落实情况的报告", doc_type="报告",
                                                        issuer_mark="丹东街道办事处文件", issuer_names=["丹东街道办事处"],
-                                                       daizi="丹街", main_recipients=[{"unit_code": "XSX",
-                                                                                       "name": "象山县人民政府"}],
-                                                       copy_recipients=[], signers=["丹东街道主任"])})
+                                                       daizi="丹街", main_recipients=[], copy_recipients=[],
+                                                       signers=["丹东街道主任"])})
     assert reply.status_code == 201, reply.text
     draft = (await drafter.get(f"/api/documents/{reply.json()['document_id']}")).json()
     assert "答复象山县人民政府" in draft["content"]["notes"] and draft["state"] == "draft"
+    assert draft["content"]["main_recipients"] == [{"unit_code": "XSX", "name": "象山县人民政府"}]
 
     view = await incoming_act(registrar, incoming_id, "close", text="已落实")
     assert view["state"] == "closed" and [h["action"] for h in view["history"]] == [
