@@ -48,8 +48,10 @@ const SCHEMAS = {
   FieldChange: "FieldChange",
   DiffRow: "DiffRow",
   VersionDiff: "VersionDiff",
+  SealVerification: "SealVerification",
+  Delivery: "DeliveryOut",
 };
-const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind", DOC_TYPES: "ContentIn.doc_type" };
+const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind", DOC_TYPES: "ContentIn.doc_type", DELIVERY_STATUSES: "DeliveryStatus" };
 
 async function loadSpec(source) {
   if (source !== undefined && !/^https?:/.test(source)) return JSON.parse(await readFile(source, "utf8"));

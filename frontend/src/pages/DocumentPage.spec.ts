@@ -84,7 +84,8 @@ describe("DocumentPage", () => {
 
     expect(wrapper.find('[data-test="action-approve"]').exists()).toBe(true);
     expect(wrapper.find('[data-test="action-return"]').exists()).toBe(true);
-    expect(wrapper.find('[data-test="action-transfer"]').exists()).toBe(false);
+    // 转交 names a colleague in the dialog; withdraw is not in allowed_actions.
+    expect(wrapper.find('[data-test="action-transfer"]').exists()).toBe(true);
     expect(wrapper.find('[data-test="action-withdraw"]').exists()).toBe(false);
   });
 
@@ -115,7 +116,7 @@ describe("DocumentPage", () => {
     await wrapper.find('[data-test="action-confirm"]').trigger("click");
     await settle(10);
 
-    expect(server.requests.find((r) => r.method === "POST")?.body).toEqual({ action: "return", reason: "标题有误" });
+    expect(server.requests.find((r) => r.method === "POST")?.body).toEqual({ action: "return", reason: "标题有误", target: "previous" });
     expect(wrapper.find('[data-test="action-error"]').text()).toContain("该公文已被他人办理");
   });
 });

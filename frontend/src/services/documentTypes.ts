@@ -186,3 +186,41 @@ export interface IncomingSummary {
   received_at: string;
   deadline: string | null;
 }
+
+/** GET /api/documents/{id}/seal/verify: whether the seal still matches the text. */
+export interface SealVerification {
+  valid: boolean;
+  /** Why it is valid or not, in words to show as they are. */
+  reason: string;
+  sealed_by: string | null;
+  unit_code: string | null;
+  sealed_at: string | null;
+  key_id: string | null;
+  digest: string | null;
+}
+
+export const DELIVERY_STATUSES = ["offline", "unroutable", "sent", "failed", "delivered", "signed_for", "returned", "closed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One recipient's copy of a dispatched document, as the sender sees it. */
+export interface Delivery {
+  id: number;
+  position: number;
+  copy_to: boolean;
+  recipient_code: string | null;
+  recipient_name: string;
+  status: DeliveryStatus;
+  /** The server's words for the status (已签收, 被退回…). */
+  status_label: string;
+  reasons: string[];
+  note: string;
+  message_id: string | null;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  signed_for_at: string | null;
+  returned_at: string | null;
+  closed_at: string | null;
+  updated_at: string;
+}

@@ -7,11 +7,13 @@
 import { api, type ApiClient } from "./api";
 import type {
   ActionRequest,
+  Delivery,
   DocumentView,
   HistoryEntry,
   IncomingBox,
   IncomingSummary,
   ListItem,
+  SealVerification,
   Worklist,
   WorklistQuery,
 } from "./documentTypes";
@@ -78,6 +80,8 @@ export function createEndpoints(client: ApiClient) {
     listTemplates: () => client.get<{ items: Template[] }>("/api/templates"),
     listVersions: (id: number) => client.get<{ items: Version[] }>(`/api/documents/${id}/versions`),
     diffVersions: (id: number, a: number, b: number) => client.get<VersionDiff>(`/api/documents/${id}/versions/diff`, { a, b }),
+    verifySeal: (id: number) => client.get<SealVerification>(`/api/documents/${id}/seal/verify`),
+    deliveries: (id: number) => client.get<{ items: Delivery[] }>(`/api/documents/${id}/deliveries`),
     deleteAttachment: (id: number, attachmentId: number) => client.delete<void>(`/api/documents/${id}/attachments/${attachmentId}`),
 
     signForIncoming: (id: number) => client.post<IncomingSummary>(`/api/incoming/${id}/actions`, { action: "sign_for" }),
