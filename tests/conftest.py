@@ -89,13 +89,20 @@ class Databases:
 
 
 async def _truncate(url: str) -> None:
+    """Empty every table and restart the id sequences. DELETE, not TRUNCATE: on tables this small it avoids
+    TRUNCATE's per-table file swap, which made it the slowest part of every PostgreSQL test's set-up."""
     import asyncpg
 
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        await conn.execute("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, 0, $1)", "0" * 64)
+        async with conn.transaction():
+            for table in reversed(Base.metadata.sorted_tables):
+                await conn.execute(f'DELETE FROM "{table.name}"')
+            sequences = await conn.fetch("SELECT sequence_name FROM information_schema.sequences "
+                                         "WHERE sequence_schema = 'public'")
+            for row in sequences:
+                await conn.execute(f'ALTER SEQUENCE "{row["sequence_name"]}" RESTART WITH 1')
+            await conn.execute("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, 0, $1)", "0" * 64)
     finally:
         await conn.close()
 

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from argon2 import PasswordHasher
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from docflow.outgoing.demo_templates import load_demo_templates
 from oa.auth.passwords import check_password_rules
 from oa.demo.county import ADMINS, COUNTY, DEMO_PASSWORD, UNITS, person_name, posts_for
 from oa.org.models import Office, Person, PersonRole, Unit
+from oa.org.roles import Role
 from oa.uow import UnitOfWork
 
 
@@ -53,32 +54,50 @@ async def load_demo(uow: UnitOfWork) -> DemoSummary:
     if (await session.execute(select(func.count()).select_from(Unit))).scalar_one() > 0:
         return await _summary(uow, loaded=False)
     password_hash = _demo_password_hash()
-    county_id = 0
-    index = 0
+    # A handful of set-based INSERT … RETURNING statements rather than one round trip per row: the test suite
+    # loads the demo county for almost every test.
+    county = await session.execute(
+        insert(Unit).returning(Unit.id),
+        [{"code": COUNTY.code, "name": COUNTY.name, "short_name": COUNTY.short_name, "kind": COUNTY.kind,
+          "parent_id": None, "created_at": uow.now}],
+    )
+    county_id = county.scalar_one()
+    others = [u for u in UNITS if u is not COUNTY]
+    unit_rows = (await session.execute(
+        insert(Unit).returning(Unit.id, Unit.code),
+        [{"code": u.code, "name": u.name, "short_name": u.short_name, "kind": u.kind, "parent_id": county_id,
+          "created_at": uow.now} for u in others],
+    )).all()
+    unit_ids = {code: uid for uid, code in unit_rows} | {COUNTY.code: county_id}
+    office_rows = (await session.execute(
+        insert(Office).returning(Office.id, Office.unit_id, Office.code),
+        [{"unit_id": unit_ids[u.code], "code": code, "name": name} for u in UNITS for code, name in u.offices],
+    )).all()
+    office_ids = {(unit_id, code): oid for oid, unit_id, code in office_rows}
+    people: list[dict[str, object]] = []
+    roles: list[Role] = []
     for demo_unit in UNITS:
-        unit = Unit(code=demo_unit.code, name=demo_unit.name, short_name=demo_unit.short_name, kind=demo_unit.kind,
-                    parent_id=None if demo_unit is COUNTY else county_id)
-        session.add(unit)
-        await session.flush()
-        if demo_unit is COUNTY:
-            county_id = unit.id
-        offices = [Office(unit_id=unit.id, code=code, name=name) for code, name in demo_unit.offices]
-        session.add_all(offices)
-        await session.flush()
+        uid = unit_ids[demo_unit.code]
         for post in posts_for(demo_unit):
-            index += 1
-            session.add(Person(
-                username=f"{demo_unit.code.lower()}.{post.suffix}", name=person_name(index), unit_id=unit.id,
-                office_id=offices[post.office % len(offices)].id, position=post.position,
-                password_hash=password_hash, roles=[PersonRole(role=post.role)],
-            ))
+            office_code = demo_unit.offices[post.office % len(demo_unit.offices)][0]
+            people.append({"username": f"{demo_unit.code.lower()}.{post.suffix}", "unit_id": uid,
+                           "office_id": office_ids[(uid, office_code)], "position": post.position})
+            roles.append(post.role)
         if demo_unit is COUNTY:
-            info_centre = next(o for o in offices if o.code == "XXZX")
             for username, position, role in ADMINS:
-                index += 1
-                session.add(Person(username=username, name=person_name(index), unit_id=unit.id,
-                                   office_id=info_centre.id, position=position, password_hash=password_hash,
-                                   roles=[PersonRole(role=role)]))
+                people.append({"username": username, "unit_id": uid, "office_id": office_ids[(uid, "XXZX")],
+                               "position": position})
+                roles.append(role)
+    for index, row in enumerate(people, start=1):
+        row.update(name=person_name(index), password_hash=password_hash, active=True, failed_logins=0,
+                   created_at=uow.now)
+    person_rows = (await session.execute(insert(Person).returning(Person.id, Person.username), people)).all()
+    person_ids = {username: pid for pid, username in person_rows}
+    await session.execute(
+        insert(PersonRole),
+        [{"person_id": person_ids[str(row["username"])], "role": role}
+         for row, role in zip(people, roles, strict=True)],
+    )
     await session.flush()
     await load_demo_templates(session)
     summary = await _summary(uow, loaded=True)
