@@ -35,9 +35,10 @@ async def load_me(session: AsyncSession, person_id: int) -> Me:
 
 async def _sign_in(call: Call[Credentials, Any]) -> SignedIn:
     services = call.services
+    password_ok = await service.check_password(services.sessions, call.body.username, call.body.password)
     async with call.uow() as uow:
         result = await service.sign_in(uow, services.settings, services.keys, username=call.body.username,
-                                       password=call.body.password)
+                                       password_ok=password_ok)
         await uow.commit()  # a failed attempt and its lockout count must persist too
     if isinstance(result, DomainError):
         raise result

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import anyio
 from sqlalchemy import case, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oa.audit.models import Outcome
 from oa.auth.models import AuthSession
@@ -47,10 +49,30 @@ def principal_of(person: Person, session_id: str | None) -> Principal:
     )
 
 
+# Argon2 takes ~64 MiB and a noticeable slice of CPU per check: at most this many run at once per process.
+_HASHING = threading.BoundedSemaphore(4)
+
+
+def _verify_limited(password_hash: str | None, password: str) -> bool:
+    with _HASHING:
+        return verify_password(password_hash, password)
+
+
+async def check_password(sessions: async_sessionmaker[AsyncSession], username: str, password: str) -> bool:
+    """Verify the password in a worker thread, outside any transaction: the event loop keeps serving and no
+    database lock or connection is held while Argon2 works."""
+    async with sessions() as session:
+        password_hash = (
+            await session.execute(select(Person.password_hash).where(Person.username == username))
+        ).scalar_one_or_none()
+    return await anyio.to_thread.run_sync(_verify_limited, password_hash, password)
+
+
 async def sign_in(
-    uow: UnitOfWork, settings: Settings, keys: TokenKeys, *, username: str, password: str
+    uow: UnitOfWork, settings: Settings, keys: TokenKeys, *, username: str, password_ok: bool
 ) -> SignedIn | AccountLocked | Unauthenticated:
-    """Return the new session, or the error to raise after the caller commits the recorded failure."""
+    """Record the attempt whose password was checked by `check_password`; return the new session, or the error
+    to raise after the caller commits the recorded failure."""
     session, now = uow.session, uow.now
     person = (await session.execute(select(Person).where(Person.username == username))).scalar_one_or_none()
     if person is not None and person.locked_until is not None and person.locked_until > now:
@@ -58,7 +80,7 @@ async def sign_in(
                   outcome=Outcome.DENIED, detail={"username": username, "reason": "locked"})
         until = person.locked_until.astimezone().strftime("%Y-%m-%d %H:%M")
         return AccountLocked(f"连续登录失败次数过多，账号锁定至 {until}，或请安全保密管理员解锁")
-    if person is None or not person.active or not verify_password(person.password_hash, password):
+    if person is None or not person.active or not password_ok:
         if person is not None:
             new_count = Person.failed_logins + 1
             await session.execute(

@@ -129,3 +129,14 @@ async def test_the_session_check_answers_200_whether_signed_in_or_not(client):
     assert signed["signed_in"] is True and signed["me"]["username"] == "xsx.drafter"
     await client.post("/api/auth/logout")
     assert (await client.get("/api/auth/session")).json()["signed_in"] is False
+
+
+async def test_many_people_signing_in_at_once_all_get_in(make_client):
+    """Password hashing runs in worker threads outside any transaction: a rush of sign-ins neither blocks the app
+    nor exhausts the connection pool."""
+    units = ["xsx", "zfb", "ddjd", "dxjd", "jxjd", "spz", "xzz", "hpz", "xxz", "qtz"]
+    posts = ["drafter", "drafter2", "reviewer", "leader", "registrar"]
+    clients = [(make_client(), f"{u}.{p}") for u in units for p in posts]
+    responses = await asyncio.gather(*(c.post("/api/auth/login", json={"username": name, "password": "demo12345"})
+                                       for c, name in clients))
+    assert [r.status_code for r in responses] == [200] * len(clients)
