@@ -50,8 +50,17 @@ const SCHEMAS = {
   VersionDiff: "VersionDiff",
   SealVerification: "SealVerification",
   Delivery: "DeliveryOut",
+  IncomingView: "IncomingOut",
+  IncomingActionRequest: "IncomingActionIn",
+  IncomingReader: "IncomingReaderOut",
+  IncomingAttachment: "IncomingAttachmentOut",
+  IncomingHistory: "IncomingHistoryOut",
+  ManualRegistration: "ManualRegisterIn",
+  ScannedFile: "ScannedFileIn",
+  ReplyCreated: "ReplyOut",
+  ReplyRequest: "ReplyIn",
 };
-const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind", DOC_TYPES: "ContentIn.doc_type", DELIVERY_STATUSES: "DeliveryStatus" };
+const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind", DOC_TYPES: "ContentIn.doc_type", DELIVERY_STATUSES: "DeliveryStatus", INCOMING_ACTIONS: "IncomingActionIn.action", RECEIVED_VIA: "ManualRegisterIn.received_via" };
 
 async function loadSpec(source) {
   if (source !== undefined && !/^https?:/.test(source)) return JSON.parse(await readFile(source, "utf8"));
@@ -105,6 +114,7 @@ const types = [
   await readFile(join(root, "src/services/types.ts"), "utf8"),
   await readFile(join(root, "src/services/documentTypes.ts"), "utf8"),
   await readFile(join(root, "src/services/drafting.ts"), "utf8"),
+  await readFile(join(root, "src/services/incoming.ts"), "utf8"),
 ].join("\n");
 const endpoints = await readFile(join(root, "src/services/endpoints.ts"), "utf8");
 

@@ -28,6 +28,7 @@ export const routes: RouteRecordRaw[] = [
       { path: "outgoing/new", name: "draft-new", component: () => import("@/pages/outgoing/DraftPage.vue"), meta: { area: "outgoing", title: "menu.outgoing" } },
       { path: "documents/:id(\\d+)/edit", name: "draft-edit", component: () => import("@/pages/outgoing/DraftPage.vue"), meta: { area: "outgoing", title: "menu.outgoing" } },
       { path: "documents/:id(\\d+)", name: "document", component: () => import("@/pages/DocumentPage.vue"), meta: { area: "outgoing", title: "menu.outgoing" } },
+      { path: "incoming/:id(\\d+)", name: "incoming-detail", component: () => import("@/pages/incoming/IncomingDetailPage.vue"), meta: { area: "incoming", title: "menu.incoming" } },
       { path: "incoming", name: "incoming", component: () => import("@/pages/IncomingPage.vue"), meta: { area: "incoming", title: "menu.incoming" } },
       { path: "archive", name: "archive", component: () => import("@/pages/archive/IntakePage.vue"), meta: { area: "archive", title: "menu.archive" } },
       { path: "archive/catalogue", name: "archive-catalogue", component: () => import("@/pages/archive/CataloguePage.vue"), meta: { area: "archive", title: "menu.archive" } },

@@ -176,6 +176,7 @@ const en: Messages<typeof zhCN> = {
     deadline: "Deadline",
     signFor: "Sign for",
     signedFor: "Signed for: {title}",
+    registerPaper: "Register a paper document",
   },
   archive: {
     title: "Archive",

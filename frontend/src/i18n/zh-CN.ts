@@ -172,6 +172,7 @@ export default {
     deadline: "办理时限",
     signFor: "签收",
     signedFor: "已签收：{title}",
+    registerPaper: "登记纸质来文",
   },
   archive: {
     title: "档案",

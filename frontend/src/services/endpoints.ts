@@ -17,6 +17,7 @@ import type {
   Worklist,
   WorklistQuery,
 } from "./documentTypes";
+import type { IncomingActionRequest, IncomingView, ManualRegistration, ReplyCreated, ReplyRequest } from "./incoming";
 import type { ContentSave, DraftCreate, Template, Version, VersionDiff } from "./drafting";
 import type {
   AuditEntry,
@@ -84,6 +85,10 @@ export function createEndpoints(client: ApiClient) {
     deliveries: (id: number) => client.get<{ items: Delivery[] }>(`/api/documents/${id}/deliveries`),
     deleteAttachment: (id: number, attachmentId: number) => client.delete<void>(`/api/documents/${id}/attachments/${attachmentId}`),
 
+    getIncoming: (id: number) => client.get<IncomingView>(`/api/incoming/${id}`),
+    actOnIncoming: (id: number, request: IncomingActionRequest) => client.post<IncomingView>(`/api/incoming/${id}/actions`, request),
+    replyToIncoming: (id: number, request: ReplyRequest) => client.post<ReplyCreated>(`/api/incoming/${id}/reply`, request),
+    registerIncoming: (registration: ManualRegistration) => client.post<IncomingView>("/api/incoming/manual", registration),
     signForIncoming: (id: number) => client.post<IncomingSummary>(`/api/incoming/${id}/actions`, { action: "sign_for" }),
   };
 }

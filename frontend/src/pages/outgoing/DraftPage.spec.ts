@@ -136,3 +136,31 @@ describe("DraftPage", () => {
     await eventually(() => expect(router.currentRoute.value.fullPath).toBe("/documents/9/edit"));
   });
 });
+
+describe("DraftPage as a reply", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    document.body.innerHTML = "";
+  });
+
+  it("starts a 函 to the sender and creates it through the reply call, which links it to the 收文", async () => {
+    const { wrapper, server } = await mountAt("/outgoing/new?reply_to=5", {
+      "GET /api/incoming/5": { status: 200, body: { id: 5, title: "关于开展安全生产大检查的通知", sender_name: "宁波市人民政府办公厅", sender_unit_code: null } },
+      "POST /api/incoming/5/reply": { status: 201, body: { incoming_id: 5, document_id: 9 } },
+      "GET /api/documents/9": { status: 200, body: DRAFT },
+    });
+    expect((wrapper.get('input[data-test="draft-title"]').element as HTMLInputElement).value).toBe("关于《关于开展安全生产大检查的通知》的复函");
+    await wrapper.get('input[data-test="draft-issuer-mark"]').setValue("象山县人民政府办公室");
+    await wrapper.get('input[data-test="draft-daizi"]').setValue("象政办函");
+    const names = wrapper.get('input[data-test="draft-issuer-names"]');
+    await names.setValue("象山县人民政府办公室");
+    await names.trigger("keydown", { key: "Enter", code: "Enter" });
+    await wrapper.get('[data-test="draft-save"]').trigger("click");
+
+    await eventually(() => expect(server.requests.some((r) => r.method === "POST" && r.url === "/api/incoming/5/reply")).toBe(true));
+    const reply = server.requests.find((r) => r.url === "/api/incoming/5/reply")?.body as { content: { doc_type: string; main_recipients: unknown[] } };
+    expect(reply.content.doc_type).toBe("函");
+    expect(reply.content.main_recipients).toEqual([{ unit_code: null, name: "宁波市人民政府办公厅" }]);
+    expect(server.requests.some((r) => r.url === "/api/documents")).toBe(false);
+  });
+});
