@@ -59,8 +59,15 @@ const SCHEMAS = {
   ScannedFile: "ScannedFileIn",
   ReplyCreated: "ReplyOut",
   ReplyRequest: "ReplyIn",
+  Delegation: "DelegationOut",
+  DelegationList: "DelegationList",
+  NewDelegation: "DelegationIn",
+  Policy: "PolicyIn",
+  WorkflowStep: "StepIn",
+  Workflow: "WorkflowOut",
+  WorkflowChanges: "WorkflowIn",
 };
-const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind", DOC_TYPES: "ContentIn.doc_type", DELIVERY_STATUSES: "DeliveryStatus", INCOMING_ACTIONS: "IncomingActionIn.action", RECEIVED_VIA: "ManualRegisterIn.received_via" };
+const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind", DOC_TYPES: "ContentIn.doc_type", DELIVERY_STATUSES: "DeliveryStatus", INCOMING_ACTIONS: "IncomingActionIn.action", RECEIVED_VIA: "ManualRegisterIn.received_via", POLICY_KINDS: "PolicyKind" };
 
 async function loadSpec(source) {
   if (source !== undefined && !/^https?:/.test(source)) return JSON.parse(await readFile(source, "utf8"));
@@ -115,6 +122,7 @@ const types = [
   await readFile(join(root, "src/services/documentTypes.ts"), "utf8"),
   await readFile(join(root, "src/services/drafting.ts"), "utf8"),
   await readFile(join(root, "src/services/incoming.ts"), "utf8"),
+  await readFile(join(root, "src/services/adminTypes.ts"), "utf8"),
 ].join("\n");
 const endpoints = await readFile(join(root, "src/services/endpoints.ts"), "utf8");
 

@@ -35,6 +35,8 @@ export const routes: RouteRecordRaw[] = [
       { path: "archive/items/:id(\\d+)", name: "archive-item", component: () => import("@/pages/archive/ItemPage.vue"), meta: { area: "archive", title: "menu.archive" } },
       { path: "admin/units", name: "admin-units", component: () => import("@/pages/admin/UnitsPage.vue"), meta: { area: "admin.units", title: "menu.units" } },
       { path: "admin/people", name: "admin-people", component: () => import("@/pages/admin/PeoplePage.vue"), meta: { area: "admin.people", title: "menu.people" } },
+      { path: "delegations", name: "delegations", component: () => import("@/pages/admin/DelegationsPage.vue"), meta: { area: "delegations", title: "menu.delegations" } },
+      { path: "admin/workflow", name: "admin-workflow", component: () => import("@/pages/admin/WorkflowPage.vue"), meta: { area: "admin.workflow", title: "menu.workflow" } },
       { path: "admin/audit", name: "admin-audit", component: () => import("@/pages/admin/AuditPage.vue"), meta: { area: "admin.audit", title: "menu.audit" } },
       { path: ":pathMatch(.*)*", name: "not-found", component: () => import("@/pages/NotFoundPage.vue"), meta: { title: "notFound.title" } },
     ],

@@ -54,6 +54,8 @@ const en: Messages<typeof zhCN> = {
     units: "Units & offices",
     people: "People",
     audit: "Audit log",
+    workflow: "Workflow settings",
+    delegations: "Delegations",
   },
   topbar: { signOut: "Sign out", language: "Language", liveOnline: "Live", liveOffline: "Disconnected, reconnecting" },
   signIn: {

@@ -50,6 +50,8 @@ export default {
     units: "单位与处室",
     people: "人员",
     audit: "审计日志",
+    workflow: "发文流程设置",
+    delegations: "委托",
   },
   topbar: { signOut: "退出登录", language: "语言", liveOnline: "实时连接", liveOffline: "连接中断，正在重连" },
   signIn: {

@@ -21,8 +21,8 @@ describe("canSee", () => {
 });
 
 describe("visibleAreas", () => {
-  it("gives a drafter only the workbench and the two document areas", () => {
-    expect(visibleAreas(["drafter"])).toEqual(["workbench", "outgoing", "incoming"]);
+  it("gives a drafter only the workbench, the two document areas and their delegations", () => {
+    expect(visibleAreas(["drafter"])).toEqual(["workbench", "outgoing", "incoming", "delegations"]);
   });
 
   it("gives the audit administrator only the workbench and the audit log", () => {

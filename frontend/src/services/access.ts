@@ -16,7 +16,9 @@ export type Area =
   | "archive"
   | "admin.units"
   | "admin.people"
-  | "admin.audit";
+  | "admin.audit"
+  | "delegations"
+  | "admin.workflow";
 
 const DOCUMENT_ROLES: readonly Role[] = ["drafter", "reviewer", "signer", "registrar"];
 // Roles that handle documents and so have 待办/待阅 counts; the three administrators never do (三员分立).
@@ -30,6 +32,9 @@ const AREA_ROLES: Record<Area, readonly Role[] | "everyone"> = {
   "admin.units": ["sysadmin"],
   "admin.people": ["sysadmin", "secadmin"],
   "admin.audit": ["auditadmin"],
+  // Whoever holds document work may hand it to a colleague for a period (委托).
+  delegations: DOCUMENT_ROLES,
+  "admin.workflow": ["sysadmin"],
 };
 
 export function canSee(roles: readonly Role[], area: Area): boolean {

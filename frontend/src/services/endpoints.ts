@@ -17,6 +17,7 @@ import type {
   Worklist,
   WorklistQuery,
 } from "./documentTypes";
+import type { Delegation, DelegationList, NewDelegation, Workflow, WorkflowChanges } from "./adminTypes";
 import type { IncomingActionRequest, IncomingView, ManualRegistration, ReplyCreated, ReplyRequest } from "./incoming";
 import type { ContentSave, DraftCreate, Template, Version, VersionDiff } from "./drafting";
 import type {
@@ -89,6 +90,12 @@ export function createEndpoints(client: ApiClient) {
     actOnIncoming: (id: number, request: IncomingActionRequest) => client.post<IncomingView>(`/api/incoming/${id}/actions`, request),
     replyToIncoming: (id: number, request: ReplyRequest) => client.post<ReplyCreated>(`/api/incoming/${id}/reply`, request),
     registerIncoming: (registration: ManualRegistration) => client.post<IncomingView>("/api/incoming/manual", registration),
+    delegations: () => client.get<DelegationList>("/api/delegations"),
+    createDelegation: (delegation: NewDelegation) => client.post<Delegation>("/api/delegations", delegation),
+    revokeDelegation: (id: number) => client.delete<void>(`/api/delegations/${id}`),
+    unitWorkflow: (unitId: number) => client.get<Workflow>(`/api/units/${unitId}/workflow`),
+    setUnitWorkflow: (unitId: number, changes: WorkflowChanges) => client.put<Workflow>(`/api/units/${unitId}/workflow`, changes),
+
     signForIncoming: (id: number) => client.post<IncomingSummary>(`/api/incoming/${id}/actions`, { action: "sign_for" }),
   };
 }
