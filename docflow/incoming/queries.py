@@ -23,7 +23,7 @@ from oa.org.roles import Role
 REGISTRAR_TODO = (State.SIGNED_FOR, State.REGISTERED, State.ACCEPTED, State.INSTRUCTED)
 
 
-def _box(me: Principal, box: str) -> Select[tuple[IncomingDocument]]:
+def box_query(me: Principal, box: str) -> Select[tuple[IncomingDocument]]:
     query = select(IncomingDocument).where(IncomingDocument.unit_id == me.unit_id)
     if box == "unsigned":
         return query.where(IncomingDocument.state == State.RECEIVED)
@@ -42,7 +42,7 @@ def _box(me: Principal, box: str) -> Select[tuple[IncomingDocument]]:
 
 
 async def list_incoming(session: AsyncSession, me: Principal, q: IncomingListQuery) -> IncomingPage:
-    query = _box(me, q.box)
+    query = box_query(me, q.box)
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = (
         await session.execute(query.order_by(IncomingDocument.received_at.desc(), IncomingDocument.id.desc())

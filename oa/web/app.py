@@ -53,6 +53,9 @@ def api_router() -> ApiRouter:
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> Starlette:
+    from docflow.badges import register_docflow_badges
+
+    register_docflow_badges()
     router = api_router()
     spec = build_openapi(router.api_routes, title="象山 OA API", version=VERSION)
 
