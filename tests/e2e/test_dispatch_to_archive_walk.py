@@ -11,8 +11,16 @@ from typing import Any
 
 import pytest
 
-from tests.docflow.helpers import notice
-from tests.e2e.walk import api, open_document, open_from_todo, person_named, sign_in, state_is, take_action
+from tests.e2e.walk import (
+    api,
+    draft_in_form,
+    open_document,
+    open_from_todo,
+    person_named,
+    sign_in,
+    state_is,
+    take_action,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,16 +49,16 @@ async def test_a_notice_goes_from_draft_through_dispatch_and_intake_to_the_catal
     await town.evaluate("window.__e2eSamePage = true")
     await shots(town, "01-town-registrar-waiting")
 
-    # 拟稿: the draft and its attachment, in the drafter's own session (no drafting form in the UI yet).
+    # 拟稿 in the drafting form: elements, three towns from the directory, the body, then the attachment uploaded.
     drafter = await sign_in(browser, base, "xsx.drafter", console_errors)
     await shots(drafter, "02-drafter-workbench")
-    created = await api(drafter, "POST", "/api/documents", {"content": notice(TITLE)}, expect=201)
-    doc_id = int(created["id"])
-    await api(drafter, "POST", f"/api/documents/{doc_id}/attachments",
-              params={"filename": "防汛值班表.png", "title": "防汛值班表"}, raw=duty_roster_png(), expect=201)
+    doc_id = await draft_in_form(drafter, title=TITLE, recipients=["丹东街道", "石浦镇", "西周镇"],
+                                 body="为切实做好今年防汛防台工作，现将有关事项通知如下。",
+                                 attachment=("防汛值班表.png", duty_roster_png()))
+    await shots(drafter, "03-drafter-form-saved-with-attachment")
     await open_document(drafter, base, doc_id)
     await drafter.get_by_text("防汛值班表").first.wait_for()
-    await shots(drafter, "03-drafter-draft-with-attachment")
+    await shots(drafter, "03b-drafter-document-page")
     await take_action(drafter, "submit")
     await state_is(drafter, "核稿中")
     await shots(drafter, "04-drafter-submitted")

@@ -90,3 +90,36 @@ async def take_action(page: Any, action: str, *, text: str = "", holders: list[s
 
 async def state_is(page: Any, label: str) -> None:
     await page.locator('[data-test="document-state"]', has_text=label).wait_for()
+
+
+async def draft_in_form(page: Any, *, title: str, recipients: list[str], body: str,
+                        attachment: tuple[str, bytes]) -> int:
+    """发文 → 新建: fill the drafting form (no template), save, then upload the attachment; the new document's id."""
+    await page.locator('[data-test="menu-outgoing"]').click()
+    await page.locator('[data-test="draft-new"]').click()
+    await page.locator('[data-test="draft-form"]').wait_for()
+    await page.locator('[data-test="draft-title"]').fill(title)
+    await page.locator('[data-test="draft-issuer-mark"]').fill("象山县人民政府文件")
+    await page.locator('[data-test="draft-daizi"]').fill("象政发")
+    names = page.locator('[data-test="draft-issuer-names"]')
+    await names.click()
+    await page.keyboard.type("象山县人民政府")
+    await page.keyboard.press("Enter")
+    for name in recipients:
+        await page.locator('[data-test="draft-form"] [data-test="draft-main-directory"]').click()
+        await page.keyboard.press("Control+A")
+        await page.keyboard.type(name)
+        node = page.locator(".el-tree-node__content:visible", has_text=name).first
+        await node.locator(".el-checkbox").click()
+    await page.keyboard.press("Escape")
+    await page.locator('[data-test="body-text-0"]').fill(body)
+    await page.locator('[data-test="draft-printing-organ"]').fill("象山县人民政府办公室")
+    await page.locator('[data-test="draft-save"]').click()
+    await page.wait_for_url("**/documents/*/edit")
+    doc_id = int(page.url.rstrip("/").split("/")[-2])
+    name, content = attachment
+    await page.locator('[data-test="attachments-input"]').set_input_files(
+        files=[{"name": name, "mimeType": "image/png", "buffer": content}])
+    await page.locator('[data-test="attachments-editor"] [data-test^="attachment-"]', has_text=name.rsplit(".", 1)[0]) \
+        .first.wait_for()
+    return doc_id
