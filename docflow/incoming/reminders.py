@@ -15,6 +15,7 @@ from docflow.incoming.intake import people_with_role
 from docflow.incoming.models import IncomingDocument
 from docflow.incoming.rules import State
 from docflow.incoming.service import holders_of
+from docflow.outgoing.reminders import send_task_reminders
 from oa.auth.principal import RequestContext
 from oa.database import utcnow
 from oa.org.roles import Role
@@ -77,6 +78,7 @@ class ReminderTask:
         while True:
             try:
                 await send_reminders(self.services, utcnow(), self.before)
+                await send_task_reminders(self.services, utcnow(), self.before)
             except asyncio.CancelledError:
                 raise
             except Exception:  # keep reminding on the next round even if this one failed

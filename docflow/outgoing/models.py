@@ -79,6 +79,9 @@ class DocumentTask(Base):
     opinion: Mapped[str] = mapped_column(Text, default="")
     acted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    # Automatic 催办: each reminder is sent once per task (see docflow/outgoing/reminders.py).
+    reminded_near_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    reminded_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class DocumentAction(Base):
