@@ -66,6 +66,9 @@ const SCHEMAS = {
   WorkflowStep: "StepIn",
   Workflow: "WorkflowOut",
   WorkflowChanges: "WorkflowIn",
+  LocalNode: "LocalNodeIn",
+  DirectoryImportRequest: "DirectoryImport",
+  ImportResult: "ImportResult",
 };
 const ENUMS = { ROLES: "Role", UNIT_KINDS: "UnitKind", DOC_STATES: "DocState", ACTIONS: "ActionIn.action", STEP_KINDS: "StepKind", DOC_TYPES: "ContentIn.doc_type", DELIVERY_STATUSES: "DeliveryStatus", INCOMING_ACTIONS: "IncomingActionIn.action", RECEIVED_VIA: "ManualRegisterIn.received_via", POLICY_KINDS: "PolicyKind" };
 
@@ -123,6 +126,7 @@ const types = [
   await readFile(join(root, "src/services/drafting.ts"), "utf8"),
   await readFile(join(root, "src/services/incoming.ts"), "utf8"),
   await readFile(join(root, "src/services/adminTypes.ts"), "utf8"),
+  await readFile(join(root, "src/services/exchange.ts"), "utf8"),
 ].join("\n");
 const endpoints = await readFile(join(root, "src/services/endpoints.ts"), "utf8");
 

@@ -37,6 +37,7 @@ export const routes: RouteRecordRaw[] = [
       { path: "admin/people", name: "admin-people", component: () => import("@/pages/admin/PeoplePage.vue"), meta: { area: "admin.people", title: "menu.people" } },
       { path: "delegations", name: "delegations", component: () => import("@/pages/admin/DelegationsPage.vue"), meta: { area: "delegations", title: "menu.delegations" } },
       { path: "admin/workflow", name: "admin-workflow", component: () => import("@/pages/admin/WorkflowPage.vue"), meta: { area: "admin.workflow", title: "menu.workflow" } },
+      { path: "admin/exchange", name: "admin-exchange", component: () => import("@/pages/admin/ExchangePage.vue"), meta: { area: "admin.exchange", title: "menu.exchange" } },
       { path: "admin/audit", name: "admin-audit", component: () => import("@/pages/admin/AuditPage.vue"), meta: { area: "admin.audit", title: "menu.audit" } },
       { path: ":pathMatch(.*)*", name: "not-found", component: () => import("@/pages/NotFoundPage.vue"), meta: { title: "notFound.title" } },
     ],

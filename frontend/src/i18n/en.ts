@@ -56,6 +56,7 @@ const en: Messages<typeof zhCN> = {
     audit: "Audit log",
     workflow: "Workflow settings",
     delegations: "Delegations",
+    exchange: "Exchange directory",
   },
   topbar: { signOut: "Sign out", language: "Language", liveOnline: "Live", liveOffline: "Disconnected, reconnecting" },
   signIn: {

@@ -52,6 +52,7 @@ export default {
     audit: "审计日志",
     workflow: "发文流程设置",
     delegations: "委托",
+    exchange: "公文交换目录",
   },
   topbar: { signOut: "退出登录", language: "语言", liveOnline: "实时连接", liveOffline: "连接中断，正在重连" },
   signIn: {

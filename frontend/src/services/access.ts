@@ -18,7 +18,8 @@ export type Area =
   | "admin.people"
   | "admin.audit"
   | "delegations"
-  | "admin.workflow";
+  | "admin.workflow"
+  | "admin.exchange";
 
 const DOCUMENT_ROLES: readonly Role[] = ["drafter", "reviewer", "signer", "registrar"];
 // Roles that handle documents and so have 待办/待阅 counts; the three administrators never do (三员分立).
@@ -35,6 +36,7 @@ const AREA_ROLES: Record<Area, readonly Role[] | "everyone"> = {
   // Whoever holds document work may hand it to a colleague for a period (委托).
   delegations: DOCUMENT_ROLES,
   "admin.workflow": ["sysadmin"],
+  "admin.exchange": ["sysadmin"],
 };
 
 export function canSee(roles: readonly Role[], area: Area): boolean {

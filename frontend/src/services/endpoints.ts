@@ -18,6 +18,7 @@ import type {
   WorklistQuery,
 } from "./documentTypes";
 import type { Delegation, DelegationList, NewDelegation, Workflow, WorkflowChanges } from "./adminTypes";
+import type { DirectoryImportRequest, ExchangeDirectory, ImportResult, LocalNode } from "./exchange";
 import type { IncomingActionRequest, IncomingView, ManualRegistration, ReplyCreated, ReplyRequest } from "./incoming";
 import type { ContentSave, DraftCreate, Template, Version, VersionDiff } from "./drafting";
 import type {
@@ -95,6 +96,11 @@ export function createEndpoints(client: ApiClient) {
     revokeDelegation: (id: number) => client.delete<void>(`/api/delegations/${id}`),
     unitWorkflow: (unitId: number) => client.get<Workflow>(`/api/units/${unitId}/workflow`),
     setUnitWorkflow: (unitId: number, changes: WorkflowChanges) => client.put<Workflow>(`/api/units/${unitId}/workflow`, changes),
+
+    exchangeDirectory: () => client.get<ExchangeDirectory>("/api/exchange/directory"),
+    importDirectory: (request: DirectoryImportRequest) => client.post<ImportResult>("/api/exchange/directory/import", request),
+    setLocalNode: (node: LocalNode) => client.put<void>("/api/exchange/local-node", node),
+    removeNode: (nodeId: string) => client.delete<void>(`/api/exchange/nodes/${encodeURIComponent(nodeId)}`),
 
     signForIncoming: (id: number) => client.post<IncomingSummary>(`/api/incoming/${id}/actions`, { action: "sign_for" }),
   };
