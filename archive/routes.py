@@ -31,6 +31,7 @@ from archive.catalogue.schemas import (
 from archive.intake import service as intake
 from archive.keeping.models import ArchiveItem
 from archive.keeping.store import PackageStore
+from archive.transfer import incoming_transfer
 from archive.transfer import service as transfer
 from oa.errors import TooLarge
 from oa.org.models import Unit
@@ -47,18 +48,22 @@ async def _summary(call: Call[Any, Any], item: ArchiveItem) -> ItemSummary:
         return summary(item, unit.code if unit else "")
 
 
-@router.route("POST", "/api/archive/transfers", summary="归档移交一件已核发的公文（退回的件重新移交）", tags=TAGS,
-              body=TransferIn, response=ItemSummary, status=201,
-              extra_responses={404: "公文不存在", 409: "未核发或已移交"})
+@router.route("POST", "/api/archive/transfers", summary="归档移交一件已核发的公文或已办结的收文（退回的件重新移交）",
+              tags=TAGS, body=TransferIn, response=ItemSummary, status=201,
+              extra_responses={404: "公文不存在", 409: "未核发、未办结或已移交"})
 async def transfer_one(call: Call[TransferIn, Any]) -> ItemSummary:
     async with call.uow() as uow:
-        item = await transfer.transfer_document(uow, call.services.settings, call.body.document_id)
+        if call.body.incoming_id is not None:
+            item = await incoming_transfer.transfer_incoming(uow, call.services.settings, call.body.incoming_id)
+        else:
+            assert call.body.document_id is not None  # the schema asks for exactly one of the two
+            item = await transfer.transfer_document(uow, call.services.settings, call.body.document_id)
         await uow.commit()
     return await _summary(call, item)
 
 
-@router.route("POST", "/api/archive/transfers/year", summary="按年度批量归档移交本单位已核发的公文", tags=TAGS,
-              body=TransferYearIn, response=list[ItemSummary], status=201)
+@router.route("POST", "/api/archive/transfers/year", summary="按年度批量归档移交本单位已核发的公文和已办结的收文",
+              tags=TAGS, body=TransferYearIn, response=list[ItemSummary], status=201)
 async def transfer_batch(call: Call[TransferYearIn, Any]) -> list[ItemSummary]:
     async with call.uow() as uow:
         items = await transfer.transfer_year(uow, call.services.settings, call.body.year)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from oa.web.schemas import Input, Output, PageQuery
 
@@ -13,7 +13,16 @@ Retention = Literal["Y", "D30", "D10"]
 
 
 class TransferIn(Input):
-    document_id: int = Field(description="已核发公文的 id")
+    """One document to transfer: a dispatched 发文 (document_id) or a 办结 收文 (incoming_id), exactly one."""
+
+    document_id: int | None = Field(None, description="已核发公文的 id")
+    incoming_id: int | None = Field(None, description="已办结收文的 id")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TransferIn:
+        if (self.document_id is None) == (self.incoming_id is None):
+            raise ValueError("请指定 document_id（发文）或 incoming_id（收文）之一")
+        return self
 
 
 class TransferYearIn(Input):

@@ -27,6 +27,7 @@ class ItemStatus(StrEnum):
 
 class SourceKind(StrEnum):
     OUTGOING = "outgoing"  # a dispatched 发文
+    INCOMING = "incoming"  # a 办结 收文 (source_id = incoming_documents.id)
     UPLOAD = "upload"  # a package built elsewhere and uploaded by the registrar
 
 

@@ -224,7 +224,7 @@ def description_record(meta: FileEntityMetadata) -> dict[str, Any]:
         "document_number": d.document_number, "responsible": list(d.responsible), "date": d.date.isoformat(),
         "document_type": d.document_type, "urgency": d.urgency, "primary_recipients": list(d.primary_recipients),
         "copy_recipients": list(d.copy_recipients), "classification": d.classification,
-        "storage_location": meta.storage_location, "access_control": meta.access_control,
+        "storage_location": meta.storage_location, "access_control": meta.access_control, "note": meta.note,
     }
 
 
@@ -238,5 +238,5 @@ def file_entity_from_record(record: dict[str, Any], archival_code: str = "") -> 
     return FileEntityMetadata(
         file_number=record["file_number"], origin=Origin(fonds_name=record["fonds_name"], archive_name=ARCHIVE_NAME),
         description=description, archival_code=archival_code, storage_location=record["storage_location"],
-        access_control=record["access_control"],
+        access_control=record["access_control"], note=str(record.get("note") or ""),
     )

@@ -1,4 +1,5 @@
-"""归档移交 use cases for the registrar (文书) of a unit: one dispatched document, or every one of a year.
+"""归档移交 use cases for the registrar (文书) of a unit: one dispatched document, or every one of a year
+(the year's 办结 收文 included; one incoming document alone goes through `incoming_transfer`).
 
 Each document becomes one 原始型 EEP package, built on a worker thread into a scratch file (streaming: flat memory
 whatever the attachments weigh), signed with the unit's key, then stored write-once and checked on arrival. A
@@ -27,6 +28,7 @@ from archive.keeping.retention import load_retention_table
 from archive.keeping.store import PackageStore
 from archive.transfer.facts import document_facts, signer_names, year_bounds
 from archive.transfer.final_copy import render_final_copy, stored_final_copy, written_date
+from archive.transfer.incoming_transfer import closed_incoming_of_year, transfer_incoming_row
 from archive.transfer.package_input import (
     DocumentFacts,
     description_record,
@@ -35,25 +37,17 @@ from archive.transfer.package_input import (
     transfer_entry,
 )
 from archive.transfer.pdfa_metadata import with_unfiltered_xmp
+
+# Re-exported: archive.intake takes them from here.
+from archive.transfer.registrar import STATUS_LABELS as STATUS_LABELS
+from archive.transfer.registrar import registrar as registrar
 from docflow.attachments.blobs import BlobStore
 from docflow.outgoing.models import Document
 from docflow.rules.workflow_state import DocState
-from oa.auth.principal import Principal
 from oa.errors import Conflict, InvalidInput, NotFound
 from oa.org.models import Unit
-from oa.org.roles import Role
 from oa.settings import Settings
 from oa.uow import UnitOfWork
-
-STATUS_LABELS = {ItemStatus.TRANSFERRED: "已移交待接收", ItemStatus.ACCEPTED: "已接收", ItemStatus.REJECTED: "已退回"}
-
-
-def registrar(uow: UnitOfWork) -> Principal:
-    me = uow.actor
-    if me is None:
-        raise InvalidInput("归档移交须由登录的文书办理")
-    me.require(Role.REGISTRAR)
-    return me
 
 
 async def transfer_document(uow: UnitOfWork, settings: Settings, document_id: int) -> ArchiveItem:
@@ -69,7 +63,8 @@ async def transfer_document(uow: UnitOfWork, settings: Settings, document_id: in
 
 
 async def transfer_year(uow: UnitOfWork, settings: Settings, year: int) -> list[ArchiveItem]:
-    """Every dispatched document of the registrar's unit written in `year` and not yet with the archive."""
+    """Every dispatched document and every 办结 收文 of the registrar's unit written in `year` and not yet with
+    the archive (发文 first, then 收文, each oldest first)."""
     me = registrar(uow)
     start, end = year_bounds(year)
     taken = select(ArchiveItem.source_id).where(ArchiveItem.source_kind == SourceKind.OUTGOING,
@@ -80,9 +75,11 @@ async def transfer_year(uow: UnitOfWork, settings: Settings, year: int) -> list[
                                Document.id.not_in(taken))
         .order_by(Document.id).with_for_update())).scalars().all()
     chosen = [d for d in documents if written_date(d).year == year]
-    if not chosen:
-        raise InvalidInput(f"{year} 年度没有待归档的已核发公文")
-    return [await _transfer(uow, settings, document) for document in chosen]
+    received = await closed_incoming_of_year(uow, me.unit_id, year)
+    if not chosen and not received:
+        raise InvalidInput(f"{year} 年度没有待归档的已核发公文或已办结收文")
+    items = [await _transfer(uow, settings, document) for document in chosen]
+    return items + [await transfer_incoming_row(uow, settings, incoming) for incoming in received]
 
 
 async def _transfer(uow: UnitOfWork, settings: Settings, document: Document) -> ArchiveItem:
