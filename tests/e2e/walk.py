@@ -123,3 +123,30 @@ async def draft_in_form(page: Any, *, title: str, recipients: list[str], body: s
     await page.locator('[data-test="attachments-editor"] [data-test^="attachment-"]', has_text=name.rsplit(".", 1)[0]) \
         .first.wait_for()
     return doc_id
+
+
+async def incoming_action(page: Any, action: str, *, text: str = "", readers: list[str] | None = None) -> None:
+    """On the 收文 detail page: take `action` through its dialog (when it has one), failing with the server's words."""
+    await page.locator(f'[data-test="incoming-action-{action}"]').click()
+    dialog = page.locator('[data-test="incoming-action-dialog"]')
+    try:
+        await dialog.wait_for(timeout=3_000)
+    except Exception:
+        return
+    if text:
+        await page.locator('[data-test="incoming-field-text"]').first.fill(text)
+    for username in readers or []:
+        person = await person_named(page, username)
+        await page.locator('[data-test="incoming-action-dialog"] [data-test="incoming-field-readers"]').first.click()
+        await page.keyboard.type(username)
+        await page.locator(".el-select-dropdown__item:visible", has_text=person["name"]).first.click()
+        # A multiple select keeps its list open after a pick: click the dialog's title to close it.
+        await page.locator(".el-dialog__title:visible").first.click()
+        await page.locator(".el-select-dropdown__item:visible").first.wait_for(state="hidden")
+    await page.locator('[data-test="incoming-action-confirm"]').click()
+    await page.wait_for_function(
+        "() => !document.querySelector('[data-test=incoming-action-dialog]')?.checkVisibility()"
+        " || document.querySelector('[data-test=incoming-action-error]')")
+    error = page.locator('[data-test="incoming-action-error"]')
+    if await error.is_visible():
+        raise AssertionError(f"{action} was refused: {await error.inner_text()}")
