@@ -121,7 +121,7 @@ def render_received(elements: Mapping[str, Any], body: Sequence[Mapping[str, Any
         title=title,
         issuer_signature="\u3000".join(str(n) for n in elements.get("issuers") or ()) or sender_name,
         date=written,
-        body=printed or (BodyBlock(0, title),),
+        body=printed or (BodyBlock(0, title),),  # a paper 收文 registered without a summary has no body
         doc_number=doc_number,
         main_recipients="、".join(main) + "：" if main else "",
         classification=elements.get("classification") or None,
