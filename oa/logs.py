@@ -50,3 +50,5 @@ def configure_logging(level: str, as_json: bool) -> None:
     root.setLevel(level)
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).disabled = True  # our middleware writes one structured line per request
+    for chatty in ("weasyprint", "fontTools"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))  # per-step progress is not news
