@@ -41,6 +41,7 @@ const zhCN = {
       urge: "催办",
       reply: "答复",
       close: "办结",
+      register_manual: "手工登记",
     },
     fields: {
       text: "意见",
@@ -116,6 +117,7 @@ const en: Messages = {
       urge: "Urge",
       reply: "Reply",
       close: "Close",
+      register_manual: "Registered by hand",
     },
     fields: {
       text: "Opinion",
