@@ -35,7 +35,8 @@ def test_every_variable_the_code_reads_is_documented():
     documented = set(re.findall(r"`(OA_[A-Z0-9_]+)`", (ROOT / "docs" / "configuration.md").read_text("utf-8")))
     read: set[str] = set()
     for path in [*ROOT.glob("oa/**/*.py"), *ROOT.glob("docflow/**/*.py"), *ROOT.glob("archive/**/*.py"),
-                 *ROOT.glob("tests/conftest.py"), ROOT / "run", ROOT / "scripts" / "setup-env"]:
+                 *ROOT.glob("tests/**/*.py"), *ROOT.glob("bench/*.py"), ROOT / "run", ROOT / "test",
+                 ROOT / "scripts" / "setup-env"]:
         read |= set(re.findall(r"\b(OA_[A-Z0-9_]+)\b", path.read_text("utf-8")))
     read = {name for name in read if not name.endswith("_")}  # prefixes in f-strings, not names
     assert read, "the scan found no variables at all"
