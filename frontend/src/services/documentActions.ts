@@ -16,6 +16,8 @@ const INPUT_OF: Partial<Record<Action, ActionInput>> = {
   return: "reason",
   withdraw: "reason",
   transfer: "reason",
+  // A change after 签发 goes back to the signer with its reason; the text itself is edited in the drafting form.
+  substantive_change: "reason",
   add_countersigner: "none",
   urge: "message",
   cancel: "reason",
