@@ -137,21 +137,22 @@ async def test_a_notice_goes_from_draft_through_dispatch_and_intake_to_the_catal
     closed = await api(town, "GET", f"/api/incoming/{incoming_id}", expect=200)
     assert closed["state"] == "closed", closed["state"]
 
-    # 归档移交 by the registrar (no transfer button in the UI yet), then intake in the archivist's pages.
+    # 归档移交 by the registrar on the dispatched document, then intake in the archivist's pages.
+    await registrar.locator('[data-test="archive-transfer"]').click()
+    await registrar.locator(".el-message--success", has_text="已移交档案室").wait_for()
+    await shots(registrar, "18-registrar-transferred-to-archive")
     archivist = await sign_in(browser, base, "xsx.archivist", console_errors)
-    item = await api(registrar, "POST", "/api/archive/transfers", {"document_id": doc_id}, expect=201)
-    if not item["checks_passed"]:
-        view = await api(registrar, "GET", f"/api/archive/items/{item['id']}")
-        raise AssertionError([f for f in view["check_report"]["findings"] if f["result"] != "pass"])
     await archivist.locator('[data-test="menu-archive"]').click()
-    await archivist.locator(f'[data-test="intake-open-{item["id"]}"]').click()
+    queued = archivist.locator('[data-test^="intake-open-"]', has_text=TITLE)
+    item = {"id": int((await queued.get_attribute("data-test") or "").rsplit("-", 1)[1])}
+    await queued.click()
     await archivist.locator('[data-test="check-report"]').wait_for()
     for group in ("真实性", "完整性", "可用性", "安全性"):
         await archivist.locator(f'[data-test="check-group-{group}"]').wait_for()
-    await shots(archivist, "18-archivist-four-checks-report")
+    await shots(archivist, "19-archivist-four-checks-report")
     await archivist.locator('[data-test="intake-accept"]').click()
     await archivist.locator(f'[data-test="intake-open-{item["id"]}"]').wait_for(state="detached")
-    await shots(archivist, "19-archivist-accepted")
+    await shots(archivist, "20-archivist-accepted")
 
     await archivist.locator('[data-test="archive-to-catalogue"]').click()
     await archivist.locator('[data-test="catalogue-q"]').fill("防汛防台")
@@ -161,6 +162,6 @@ async def test_a_notice_goes_from_draft_through_dispatch_and_intake_to_the_catal
     await code.wait_for()
     assert (await code.inner_text()).endswith("-XSX-0001")
     await archivist.locator('[data-test="archive-item-history"]').wait_for()
-    await shots(archivist, "20-archivist-finds-it-in-the-catalogue")
+    await shots(archivist, "21-archivist-finds-it-in-the-catalogue")
 
     assert console_errors.seen == []
