@@ -2,7 +2,8 @@
 
 The choices, written down in docs/archive.md:
 - 主文档: the sender's rendered copy when the message carried one as an attachment (a PDF named after the
-  document's 公文标识 or called 正式文本), else a copy rendered here from the received elements and body;
+  document's 公文标识 or called 正式文本), for a paper 收文 its first PDF scan, else a copy rendered here from the
+  received elements and body;
 - 附属文档: the other received attachments, the exchange envelope exactly as it arrived (signed XML, when the
   document came through the exchange) and the 收文处理单 (every step and opinion from `incoming_actions`);
 - 文件编号 = the sender's 发文字号, 责任者 = the sender, 附注 = the incoming register number (收文编号);
@@ -93,13 +94,15 @@ class IncomingFacts:
     body_text: str = ""
 
 
-def sender_copy(files: Sequence[ReceivedFile], sender_identifier: str) -> ReceivedFile | None:
-    """The received attachment that is the sender's rendered copy, if the message carried one."""
-    for f in files:
+def sender_copy(files: Sequence[ReceivedFile], sender_identifier: str, *, paper: bool = False) -> ReceivedFile | None:
+    """The received file that is the document itself: the sender's rendered copy if the message carried one;
+    for a paper 收文 registered by hand, its first PDF scan (the scan is the received document)."""
+    pdfs = [f for f in files if f.media_type == PDF]
+    for f in pdfs:
         stem = f.filename.rsplit(".", 1)[0]
-        if f.media_type == PDF and ((sender_identifier and stem == sender_identifier) or "正式文本" in stem):
+        if (sender_identifier and stem == sender_identifier) or "正式文本" in stem:
             return f
-    return None
+    return pdfs[0] if paper and pdfs else None
 
 
 def render_received(elements: Mapping[str, Any], body: Sequence[Mapping[str, Any]], *, title: str, doc_type: str,

@@ -40,8 +40,16 @@ from archive.transfer.incoming_package import (
 from archive.transfer.package_input import PersonFact, description_record, transfer_entry
 from archive.transfer.pdfa_metadata import with_unfiltered_xmp
 from archive.transfer.registrar import STATUS_LABELS, registrar
-from docflow.incoming.models import InboxMessage, IncomingAction, IncomingAttachment, IncomingDocument, IncomingReader
+from docflow.incoming.models import (
+    InboxMessage,
+    IncomingAction,
+    IncomingAttachment,
+    IncomingDocument,
+    IncomingReader,
+    Source,
+)
 from docflow.incoming.rules import State
+from docflow.render.errors import RenderError
 from docflow.render.fonts import FontConfig
 from docflow.render.pdf import render_pdf
 from oa.errors import Conflict, NotFound
@@ -144,7 +152,7 @@ async def _envelope(uow: UnitOfWork, incoming: IncomingDocument) -> bytes | None
 def _main_copy(incoming: IncomingDocument, facts: IncomingFacts, contents: dict[Path, bytes],
                environ: dict[str, str]) -> tuple[bytes, ReceivedFile | None]:
     """The sender's copy when it came with the message, else one rendered from the received elements."""
-    carried = sender_copy(facts.files, facts.sender_identifier)
+    carried = sender_copy(facts.files, facts.sender_identifier, paper=incoming.source is Source.MANUAL)
     if carried is not None:
         return contents[carried.path], carried
     titles = tuple(f.filename.rsplit(".", 1)[0] for f in facts.files)
@@ -152,7 +160,12 @@ def _main_copy(incoming: IncomingDocument, facts: IncomingFacts, contents: dict[
                                doc_type=incoming.doc_type, doc_number=incoming.doc_number,
                                sender_name=incoming.sender_name, written=facts.written_date,
                                attachment_titles=titles)
-    return render_pdf(document, FontConfig.from_environ(environ)), None
+    try:
+        return render_pdf(document, FontConfig.from_environ(environ)), None
+    except RenderError as exc:
+        # A 正式文本 needs what the layout standard asks (文号, a legal 文种 …); a paper 收文 registered without
+        # them and without a PDF scan cannot be given one here, and a 预览稿 is no archival copy.
+        raise Conflict(f"收文《{incoming.title}》无法生成归档正式文本：{exc}。纸质来文请在登记时附 PDF 扫描件") from exc
 
 
 async def transfer_incoming_row(uow: UnitOfWork, settings: Settings, incoming: IncomingDocument) -> ArchiveItem:

@@ -51,6 +51,14 @@ def test_the_sender_copy_is_the_pdf_named_by_the_identifier_or_called_the_offici
     assert sender_copy([named_but_text], "XSX-2026-0001") is None
 
 
+def test_a_paper_document_takes_its_first_pdf_scan_but_an_exchanged_one_does_not() -> None:
+    scans = [ReceivedFile(1, "说明.txt", "TXT", "text/plain", Path("/nowhere/1")), pdf(2, "扫描件.pdf"),
+             pdf(3, "扫描件2.pdf")]
+    assert sender_copy(scans, "", paper=True) == pdf(2, "扫描件.pdf")
+    assert sender_copy(scans, "XSX-2026-0001") is None
+    assert sender_copy(scans[:1], "", paper=True) is None
+
+
 def test_a_carried_copy_becomes_the_main_document_and_is_not_repeated_among_the_attached() -> None:
     carried, plan = pdf(1, "XSX-2026-0001.pdf"), pdf(2, "防汛预案.pdf")
     pkg = package_input(facts((carried, plan)), Path("/m.pdf"), Path("/f.xml"), Path("/e.xml"), main_file=carried,
