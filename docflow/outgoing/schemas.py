@@ -194,6 +194,10 @@ class VersionPair(Query):
 
 
 class Counts(Output):
-    todo: int
-    overdue: int
-    drafts: int
+    """The same numbers as the event stream's badges (plus 我的草稿), so a reload and a live update agree."""
+
+    todo: int = Field(description="待办：发文待办 + 收文待办")
+    overdue: int = Field(description="超期的发文待办")
+    drafts: int = Field(description="我的草稿")
+    to_read: int = Field(description="待阅（收文传阅）")
+    unsigned: int = Field(description="未签收（本单位文书）")

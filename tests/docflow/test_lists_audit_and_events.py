@@ -76,15 +76,15 @@ async def test_the_lists_and_counts_follow_the_document(make_client, demo):
     assert set(await ids_in(drafter, "drafts")) == {first, second}
     assert set(await ids_in(drafter, "todo")) == {first, second}  # a draft is the drafter's own 拟稿 task
     assert await ids_in(drafter, "sent") == []
-    assert await counts(drafter) == {"todo": 2, "overdue": 0, "drafts": 2}
+    assert await counts(drafter) == {"todo": 2, "overdue": 0, "drafts": 2, "to_read": 0, "unsigned": 0}
 
     await act(drafter, first, "submit")
     assert await ids_in(drafter, "drafts") == [second]
     assert await ids_in(drafter, "sent") == [first]
     assert await ids_in(drafter, "done") == [first]
     assert await ids_in(reviewer, "todo") == [first]
-    assert await counts(drafter) == {"todo": 1, "overdue": 0, "drafts": 1}
-    assert await counts(reviewer) == {"todo": 1, "overdue": 0, "drafts": 0}
+    assert await counts(drafter) == {"todo": 1, "overdue": 0, "drafts": 1, "to_read": 0, "unsigned": 0}
+    assert await counts(reviewer) == {"todo": 1, "overdue": 0, "drafts": 0, "to_read": 0, "unsigned": 0}
 
     await act(reviewer, first, "approve", skip=["会签"], next_holders=[people["xsx.leader"]])
     assert await ids_in(reviewer, "todo") == []
@@ -114,7 +114,7 @@ async def test_an_overdue_task_shows_as_overdue_in_the_todo_list_and_the_counts(
     assert flags == {on_time: False, late: True}
     assert page["items"][0]["id"] == late  # the most pressing first
     assert await ids_in(reviewer, "todo", overdue="true") == [late]
-    assert await counts(reviewer) == {"todo": 2, "overdue": 1, "drafts": 0}
+    assert await counts(reviewer) == {"todo": 2, "overdue": 1, "drafts": 0, "to_read": 0, "unsigned": 0}
 
 
 async def test_every_page_of_a_list_reports_the_same_total(make_client, demo):
