@@ -158,3 +158,20 @@ async def test_the_year_batch_takes_the_closed_incoming_documents_and_leaves_ope
         assert kinds == [(SourceKind.INCOMING, closed_id)]
         assert await session.scalar(select(func.count()).select_from(ArchiveItem)
                                     .where(ArchiveItem.source_id == open_id)) == 0
+
+
+async def test_a_rejected_incoming_item_is_resent_by_the_same_call_as_the_same_item(demo: Any, desk: Desk) -> None:
+    incoming_id = await received_in_ddjd(desk)
+    registrar = await desk("ddjd.registrar")
+    await handled_up_to_assignment(desk, incoming_id)
+    await incoming_act(registrar, incoming_id, "close", text="已落实")
+    item = (await registrar.post("/api/archive/transfers", json={"incoming_id": incoming_id})).json()
+    rejected = await decide(await desk("ddjd.archivist"), item["id"], "reject", reasons=["缺少承办结果材料"])
+    assert rejected["status"] == "rejected"
+    before = await item_row(demo, item["id"])
+    resent = await registrar.post("/api/archive/transfers", json={"incoming_id": incoming_id})
+    assert resent.status_code == 201, resent.text
+    assert resent.json()["id"] == item["id"] and resent.json()["status"] == "transferred"
+    row = await item_row(demo, item["id"])
+    assert row.version == before.version + 1 and row.package_sha256 != before.package_sha256
+    assert [(i.source_kind, i.source_id) for i in await archive_items(demo)] == [(SourceKind.INCOMING, incoming_id)]

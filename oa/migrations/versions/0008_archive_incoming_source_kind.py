@@ -8,6 +8,7 @@ The kind is a string column with a CHECK constraint (`str_enum`), which Alembic'
 this revision is written by hand. The constraint is dropped and created again with the new value; on SQLite the
 batch mode rebuilds the table, on PostgreSQL it is two ALTER TABLE statements.
 """
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -30,7 +31,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM archive_items WHERE source_kind = 'incoming'")
+    # Archived 收文 are records under keeping: never deleted by a schema downgrade.
+    kept = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM archive_items WHERE source_kind = 'incoming'"))
+    if kept.scalar_one():
+        raise RuntimeError("archive_items holds archived incoming documents: downgrade below 0008 refused")
     with op.batch_alter_table('archive_items', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_archive_items_archive_source_kind'), type_='check')
         batch_op.create_check_constraint(CONSTRAINT, _kinds('outgoing', 'upload'))
