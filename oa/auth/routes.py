@@ -121,9 +121,11 @@ async def me(call: Call[Any, Any]) -> Me:
               response=SessionState, public=True)
 async def session_state(call: Call[Any, Any]) -> SessionState:
     """Lets the browser ask "am I signed in?" on start-up without provoking a 401 in its console."""
+    classified = call.services.settings.classified_system
     try:
         principal = await call.services.authenticate_request(call.request)
     except DomainError:
-        return SessionState(signed_in=False)
+        return SessionState(signed_in=False, classified_system=classified)
     async with call.services.sessions() as session:
-        return SessionState(signed_in=True, me=await load_me(session, principal.person_id))
+        return SessionState(signed_in=True, me=await load_me(session, principal.person_id),
+                            classified_system=classified)

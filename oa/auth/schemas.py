@@ -52,3 +52,4 @@ class TokenPair(Output):
 class SessionState(Output):
     signed_in: bool
     me: Me | None = None
+    classified_system: bool = Field(False, description="本部署是否为涉密系统（决定是否显示密级、保密期限、份号）")

@@ -123,7 +123,8 @@ async def test_cookie_authenticated_writes_need_the_csrf_header(client):
 
 async def test_the_session_check_answers_200_whether_signed_in_or_not(client):
     anonymous = await client.get("/api/auth/session")
-    assert anonymous.status_code == 200 and anonymous.json() == {"signed_in": False, "me": None}
+    assert anonymous.status_code == 200
+    assert anonymous.json() == {"signed_in": False, "me": None, "classified_system": False}
     await client.sign_in("xsx.drafter")
     signed = (await client.get("/api/auth/session")).json()
     assert signed["signed_in"] is True and signed["me"]["username"] == "xsx.drafter"
