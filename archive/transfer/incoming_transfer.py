@@ -38,7 +38,6 @@ from archive.transfer.incoming_package import (
     sender_copy,
 )
 from archive.transfer.package_input import PersonFact, description_record, transfer_entry
-from archive.transfer.pdfa_metadata import with_unfiltered_xmp
 from archive.transfer.registrar import STATUS_LABELS, registrar
 from docflow.incoming.models import (
     InboxMessage,
@@ -52,6 +51,7 @@ from docflow.incoming.rules import State
 from docflow.render.errors import RenderError
 from docflow.render.fonts import FontConfig
 from docflow.render.pdf import render_pdf
+from docflow.render.pdfa import with_unfiltered_xmp
 from oa.errors import Conflict, NotFound
 from oa.org.models import Person, Unit
 from oa.settings import Settings

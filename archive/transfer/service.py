@@ -36,13 +36,13 @@ from archive.transfer.package_input import (
     processing_form_xml,
     transfer_entry,
 )
-from archive.transfer.pdfa_metadata import with_unfiltered_xmp
 
 # Re-exported: archive.intake takes them from here.
 from archive.transfer.registrar import STATUS_LABELS as STATUS_LABELS
 from archive.transfer.registrar import registrar as registrar
 from docflow.attachments.blobs import BlobStore
 from docflow.outgoing.models import Document
+from docflow.render.pdfa import with_unfiltered_xmp
 from docflow.rules.workflow_state import DocState
 from oa.errors import Conflict, InvalidInput, NotFound
 from oa.org.models import Unit

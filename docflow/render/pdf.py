@@ -19,6 +19,7 @@ from docflow.render.fonts import FontConfig
 from docflow.render.html import pages_to_html
 from docflow.render.layout import lay_out
 from docflow.render.model import RenderDocument
+from docflow.render.pdfa import with_unfiltered_xmp
 
 PDF_VARIANT = "pdf/a-2b"
 
@@ -42,7 +43,7 @@ def render_with_fonts(doc: RenderDocument, fonts: FontSet, *, preview: bool = Fa
         gc.collect()
     if not isinstance(pdf, bytes):  # write_pdf returns bytes when no target is given
         raise RenderError("PDF 生成失败")
-    return pdf
+    return with_unfiltered_xmp(pdf)
 
 
 class _LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]

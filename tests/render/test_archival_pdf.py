@@ -30,6 +30,17 @@ def test_the_xmp_metadata_declares_pdfa_2b(rendered: Render, name: str) -> None:
     assert "/OutputIntents" in probe.reader.trailer["/Root"]
 
 
+@pytest.mark.parametrize("name", ["opinion", "letter"])
+def test_the_xmp_metadata_stream_is_unfiltered_so_any_reader_finds_the_pdfa_identification(
+    rendered: Render, name: str
+) -> None:
+    """ISO 19005-2 6.6.2.1: the document's metadata stream carries no /Filter."""
+    probe = rendered(name)
+    metadata = probe.reader.trailer["/Root"]["/Metadata"].get_object()
+    assert "/Filter" not in metadata
+    assert b"pdfaid:part" in metadata.get_data()
+
+
 @pytest.mark.parametrize("name", ["opinion", "request", "letter"])
 def test_every_font_is_embedded_and_subset(rendered: Render, name: str) -> None:
     probe = rendered(name)

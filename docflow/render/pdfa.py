@@ -1,4 +1,7 @@
-"""Making the PDF/A identification of the 主文档 readable: the XMP metadata stream written unfiltered.
+"""Making the PDF/A identification readable: the XMP metadata stream written unfiltered.
+
+Every PDF the renderer writes goes through `with_unfiltered_xmp`; the archive applies it again to main documents
+that were stored before (it returns a PDF whose metadata is already unfiltered unchanged).
 
 PDF/A-2 (ISO 19005-2, 6.6.2.1) wants the document's XMP metadata stream without a /Filter, so that any reader can
 find `pdfaid:part` without decompressing; WeasyPrint compresses it, and the four checks (which look for the
