@@ -120,7 +120,8 @@ async def draft_in_form(page: Any, *, title: str, recipients: list[str], body: s
     name, content = attachment
     await page.locator('[data-test="attachments-input"]').set_input_files(
         files=[{"name": name, "mimeType": "image/png", "buffer": content}])
-    await page.locator('[data-test="attachments-editor"] [data-test^="attachment-"]', has_text=name.rsplit(".", 1)[0]) \
+    # The stored attachment's row (an <li>), not the progress row of the upload still running.
+    await page.locator('[data-test="attachments-editor"] li[data-test^="attachment-"]', has_text=name.rsplit(".", 1)[0]) \
         .first.wait_for()
     return doc_id
 
