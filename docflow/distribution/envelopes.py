@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from docflow.attachments.blobs import BlobStore
+from docflow.attachments.models import DocumentAttachment
 from docflow.exchange.envelope import Attachment, BodyBlock, DocumentElements, Envelope, Seal
 from docflow.exchange.message_header import MessageHeader, MessageKind
 from docflow.outgoing.models import Document
@@ -67,11 +69,6 @@ async def seal_of(session: AsyncSession, document: Document) -> Seal | None:
 
 async def attachments_of(session: AsyncSession, document: Document, data_dir: Path) -> tuple[Attachment, ...]:
     """The document's attachment files, when the attachments module is installed (bytes read from its store)."""
-    if importlib.util.find_spec("docflow.attachments.models") is None:
-        return ()
-    from docflow.attachments.blobs import BlobStore
-    from docflow.attachments.models import DocumentAttachment
-
     rows = (
         await session.execute(
             select(DocumentAttachment).where(DocumentAttachment.document_id == document.id)
@@ -79,7 +76,10 @@ async def attachments_of(session: AsyncSession, document: Document, data_dir: Pa
         )
     ).scalars().all()
     store = BlobStore(data_dir)
-    return tuple(Attachment.of(row.filename, row.media_type, store.path_of(row.sha256).read_bytes()) for row in rows)
+    # The envelope carries the media type's essence ("text/plain"): parameters such as "; charset=utf-8" are not
+    # part of the exchange schema's type, and the bytes themselves travel unchanged.
+    return tuple(Attachment.of(row.filename, row.media_type.split(";", 1)[0].strip().lower(),
+                               store.path_of(row.sha256).read_bytes()) for row in rows)
 
 
 def envelope_for(document: Document, *, sender_unit: str, recipient_unit: str, message_id: uuid.UUID,
