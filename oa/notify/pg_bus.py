@@ -117,10 +117,12 @@ class PgEventBus:
                 await task
         self._tasks = []
         self._outgoing_ready = None
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                await self._conn.close(timeout=2)
-            self._conn = None
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                await conn.close(timeout=2)
+            except Exception:  # a dead or stuck connection: drop its socket rather than leak it
+                conn.terminate()
 
     @property
     def connection(self) -> asyncpg.Connection | None:

@@ -71,7 +71,8 @@ async def test_badges_come_on_connect_and_coalesced_after_events(nodes, kit, pro
     me = await kit.person_id(node.services, "xsx.drafter")
     sock = await kit.open(node, token=await kit.bearer(node, "xsx.drafter"))
     assert (await sock.next(skip=("ping",)))["type"] == "ready"
-    assert await sock.next(skip=("ping",)) == {"type": "badges", "data": {"probe": 0}}
+    first = await sock.next(skip=("ping",))
+    assert first["type"] == "badges" and first["data"]["probe"] == 0  # beside the docflow badges
 
     commits = 20
     for i in range(commits):
@@ -81,7 +82,7 @@ async def test_badges_come_on_connect_and_coalesced_after_events(nodes, kit, pro
         frame = await sock.frame()
         if frame["type"] == "badges":
             badges.append(frame["data"])
-    assert badges[-1] == {"probe": commits}  # the last count equals a fresh count
+    assert badges[-1]["probe"] == commits  # the last count equals a fresh count
     assert len(badges) < commits  # one recount per interval, not one per event
 
 
