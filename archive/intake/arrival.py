@@ -76,3 +76,25 @@ async def tell_archivists(uow: UnitOfWork, item: ArchiveItem) -> None:
     archivists = await holders_of(uow.session, item.unit_id, Role.ARCHIVIST)
     uow.notify(archivists, "archive.item.transferred",
                {"item_id": item.id, "title": item.title, "passed": bool(item.check_report.get("passed"))})
+
+
+async def record_transfer(uow: UnitOfWork, item: ArchiveItem, *, resent: bool, stored: StoredPackage,
+                          outcome: ArrivalOutcome, entry: TransferListEntry, detail: dict[str, Any]) -> ArchiveItem:
+    """The end of every transfer, whatever its source: a new item enters the queue (a resent one takes its next
+    version), its package and report are filed, the transfer is audited and the archivists are told."""
+    me = uow.actor
+    assert me is not None
+    if not resent:
+        item.status, item.package_sha256, item.package_size = ItemStatus.TRANSFERRED, stored.sha256, stored.size
+        item.transfer_entry, item.check_report, item.reject_reasons = {}, {}, []
+        item.transferred_by_id, item.transferred_at = me.person_id, uow.now
+        uow.session.add(item)
+    else:
+        item.version += 1
+    await uow.session.flush()
+    file_in_queue(uow, item, stored, outcome, entry)
+    uow.audit("archive.item.transfer", target_type="archive_item", target_id=item.id, unit_id=item.unit_id,
+              detail={**detail, "package_sha256": stored.sha256, "resent": resent,
+                      "checks_passed": outcome.checks.passed})
+    await tell_archivists(uow, item)
+    return item

@@ -21,7 +21,7 @@ from archive.checks import TransferListEntry
 from archive.eep.builder import build_package
 from archive.eep.model import PackageInput
 from archive.eep.signing import PackageSigner
-from archive.intake.arrival import arrival_facts, file_in_queue, store_and_check, tell_archivists
+from archive.intake.arrival import arrival_facts, record_transfer, store_and_check
 from archive.keeping.keys import unit_signer
 from archive.keeping.models import ArchiveItem, ItemStatus, SourceKind
 from archive.keeping.retention import load_retention_table
@@ -210,20 +210,8 @@ async def transfer_incoming_row(uow: UnitOfWork, settings: Settings, incoming: I
     item.description = description_record(pkg.file_entity)
     item.search_text = search_text([facts.title, facts.doc_number or "", facts.sender_name, facts.register_number,
                                     facts.body_text])
-    if existing is None:
-        item.status, item.package_sha256, item.package_size = ItemStatus.TRANSFERRED, stored.sha256, stored.size
-        item.transfer_entry, item.check_report, item.reject_reasons = {}, {}, []
-        item.transferred_by_id, item.transferred_at = me.person_id, uow.now
-        session.add(item)
-    else:
-        item.version += 1
-    await session.flush()
-    file_in_queue(uow, item, stored, outcome, entry)
-    uow.audit("archive.item.transfer", target_type="archive_item", target_id=item.id, unit_id=unit.id,
-              detail={"incoming_id": incoming.id, "title": incoming.title, "package_sha256": stored.sha256,
-                      "resent": existing is not None, "checks_passed": outcome.checks.passed})
-    await tell_archivists(uow, item)
-    return item
+    return await record_transfer(uow, item, resent=existing is not None, stored=stored, outcome=outcome,
+                                 entry=entry, detail={"incoming_id": incoming.id, "title": incoming.title})
 
 
 def _build(folder: Path, facts: IncomingFacts, contents: dict[Path, bytes], main_pdf: bytes,
