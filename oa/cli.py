@@ -118,7 +118,7 @@ async def _bootstrap(settings: Settings, args: argparse.Namespace, password: str
     from oa.auth.passwords import hash_password
     from oa.auth.principal import RequestContext
     from oa.errors import DomainError
-    from oa.org.models import Person, PersonRole, Unit
+    from oa.org.models import Person, PersonRole, Unit, UnitKind
     from oa.org.roles import Role
     from oa.services import Services
 
@@ -126,8 +126,18 @@ async def _bootstrap(settings: Settings, args: argparse.Namespace, password: str
     try:
         async with services.unit_of_work(None, RequestContext(ip="cli", request_id="oa-admin")) as uow:
             unit = (await uow.session.execute(select(Unit).where(Unit.code == args.unit))).scalar_one_or_none()
+            if unit is None and args.unit_name:
+                # A new deployment has no unit yet: the first administrator creates the county it belongs to.
+                unit = Unit(code=args.unit, name=args.unit_name, short_name=args.unit_short_name or args.unit_name,
+                            kind=UnitKind.COUNTY)
+                uow.session.add(unit)
+                await uow.session.flush()
+                uow.audit("org.unit.create", target_type="unit", target_id=unit.id,
+                          detail={"code": unit.code, "name": unit.name, "by": "oa admin create"})
             if unit is None:
-                print(f"单位代码 {args.unit} 不存在 / no unit with code {args.unit}", file=sys.stderr)
+                print(f"单位代码 {args.unit} 不存在；首次部署请加 --unit-name 创建本县 / "
+                      f"no unit with code {args.unit}: on a new deployment add --unit-name to create the county",
+                      file=sys.stderr)
                 return 2
             try:
                 person = Person(username=args.username, name=args.name, unit_id=unit.id,
@@ -182,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--username", required=True)
     create.add_argument("--name", required=True)
     create.add_argument("--unit", required=True, help="单位代码 / unit code")
+    create.add_argument("--unit-name", help="首次部署：若该单位不存在，以此全称创建本县（县人民政府）")
+    create.add_argument("--unit-short-name", help="首次部署：所创建单位的简称")
     create.add_argument("--role", required=True, choices=["sysadmin", "secadmin", "auditadmin"])
     create.set_defaults(func=cmd_admin_create)
 
