@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from docflow.badges import count_to_read, count_todo, count_unsigned
+from docflow.badges import BADGES, count_docflow_badges
 from docflow.outgoing import queries, service
 from docflow.outgoing.access import can_read, require_business_user
 from docflow.outgoing.models import Document
@@ -138,8 +138,8 @@ _list_route("/api/worklist/sent", "我发起的", queries.sent)
 @router.route("GET", "/api/workbench/counts", summary="工作台角标计数", tags=("工作台",), response=Counts)
 async def workbench_counts(call: Call[Any, Any]) -> Counts:
     require_business_user(call.me)
-    me = call.me.person_id
+    me, now = call.me.person_id, utcnow()
     async with call.services.sessions() as session:
-        outgoing = await queries.counts(session, call.me, utcnow())
-        return Counts(todo=await count_todo(session, me), overdue=outgoing["overdue"], drafts=outgoing["drafts"],
-                      to_read=await count_to_read(session, me), unsigned=await count_unsigned(session, me))
+        outgoing = await queries.counts(session, call.me, now)
+        badges = (await count_docflow_badges(session, [me], now)).get(me, dict.fromkeys(BADGES, 0))
+    return Counts(drafts=outgoing["drafts"], **badges)

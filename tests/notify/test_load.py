@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from websockets.exceptions import ConnectionClosed
 
-from oa.notify.badges import register_badge_provider, unregister_badge_provider
+from oa.notify.badges import register_badges, unregister_badges
 from oa.notify.models import NotificationEvent
 
 
@@ -57,13 +57,14 @@ async def test_a_long_burst_keeps_folding_into_one_summary_per_window(nodes, kit
 
 @pytest.fixture
 def probe_badge():
-    async def count_my_events(session, person_id):
-        query = select(func.count()).select_from(NotificationEvent).where(NotificationEvent.recipient_id == person_id)
-        return (await session.execute(query)).scalar_one()
+    async def count_their_events(session, person_ids):
+        query = (select(NotificationEvent.recipient_id, func.count())
+                 .where(NotificationEvent.recipient_id.in_(person_ids)).group_by(NotificationEvent.recipient_id))
+        return {pid: {"probe": n} for pid, n in (await session.execute(query)).all()}
 
-    register_badge_provider("probe", count_my_events)
+    register_badges("probe", ["probe"], count_their_events)
     yield
-    unregister_badge_provider("probe")
+    unregister_badges("probe")
 
 
 async def test_badges_come_on_connect_and_coalesced_after_events(nodes, kit, probe_badge):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oa.notify.badges import badge_names, register_badge_provider, unregister_badge_provider
+from oa.notify.badges import badge_names, register_badges, unregister_badges
 from oa.notify.bus import EVERYONE, Everyone
 from oa.notify.coalesce import BurstCoalescer
 from oa.notify.frames import StreamEvent, event_frame, event_tail, summary_frame
@@ -118,16 +118,18 @@ def test_a_summary_frame_names_the_range_it_covers():
                     "data": {"counts": {"a": 2, "b": 5}, "first_id": 10, "last_id": 16}}
 
 
-def test_badge_names_must_be_identifiers_and_can_be_replaced():
-    async def zero(_session, _person):
-        return 0
+def test_badge_names_must_be_identifiers_unique_across_groups_and_can_be_replaced():
+    async def zero(_session, _people):
+        return {}
 
     with pytest.raises(ValueError, match="identifier"):
-        register_badge_provider("待办 count", zero)
-    register_badge_provider("todo_probe", zero)
-    register_badge_provider("todo_probe", zero)
+        register_badges("probe", ["待办 count"], zero)
+    register_badges("probe", ["todo_probe"], zero)
+    register_badges("probe", ["todo_probe", "done_probe"], zero)
     try:
-        assert "todo_probe" in badge_names()
+        assert {"todo_probe", "done_probe"} <= set(badge_names())
+        with pytest.raises(ValueError, match="already counted"):
+            register_badges("other", ["todo_probe"], zero)
     finally:
-        unregister_badge_provider("todo_probe")
+        unregister_badges("probe")
     assert "todo_probe" not in badge_names()
