@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from docflow.distribution.config import ExchangeConfig
+from docflow.exchange.group_commit import GroupCommit
 from docflow.exchange.keystore import load_or_create_keyring
 from docflow.exchange.signing import NodeKeyring
 from oa.services import Services
@@ -35,6 +36,8 @@ class ExchangeRuntime:
     # The directory as last read, and until when (monotonic seconds) it may be used without reading again:
     # every message needs it, and parsing the JWKS for each one would dominate the receive path.
     directory_cache: tuple[float, Any] | None = None
+    # Received 公文 waiting for this instance's next inbox transaction (see group_commit.py).
+    inbox_groups: GroupCommit[Any, Any] = field(default_factory=GroupCommit)
 
     def ring(self) -> None:
         for bell in self.bells:

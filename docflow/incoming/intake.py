@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Select, Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from docflow.exchange.envelope import Envelope
-from docflow.exchange.errors import RecipientNotHostedHere
 from docflow.incoming.models import IncomingAttachment, IncomingDocument, Source
 from docflow.incoming.rules import State
 from oa.org.models import Person, PersonRole, Unit
@@ -16,23 +18,26 @@ from oa.org.roles import Role
 from oa.uow import UnitOfWork
 
 
-async def unit_and_registrars(session: AsyncSession, code: str) -> tuple[int | None, list[int]]:
-    """The unit's id and its active registrars, in one round trip (this runs for every delivered message)."""
+def _units_and_registrars_query(codes: Collection[str]) -> Select[tuple[int, str, int | None]]:
     registrars = (
         select(Person.id.label("person_id"), Person.unit_id.label("unit_id"))
         .join(PersonRole, PersonRole.person_id == Person.id)
         .where(Person.active.is_(True), PersonRole.role == Role.REGISTRAR)
         .subquery()
     )
-    rows = (
-        await session.execute(
-            select(Unit.id, registrars.c.person_id).outerjoin(registrars, registrars.c.unit_id == Unit.id)
-            .where(Unit.code == code)
-        )
-    ).all()
-    if not rows:
-        return None, []
-    return rows[0][0], [person_id for _, person_id in rows if person_id is not None]
+    return (select(Unit.id, Unit.code, registrars.c.person_id)
+            .outerjoin(registrars, registrars.c.unit_id == Unit.id).where(Unit.code.in_(codes)))
+
+
+async def units_and_registrars(session: AsyncSession, codes: Collection[str]) -> dict[str, tuple[int, list[int]]]:
+    """Each known unit's id and active registrars, by code, in one round trip for a whole group of messages
+    (this runs for every delivered message). Units not in the database are absent from the answer."""
+    found: dict[str, tuple[int, list[int]]] = {}
+    for unit_id, code, person_id in (await session.execute(_units_and_registrars_query(sorted(set(codes))))).all():
+        registrars = found.setdefault(code, (unit_id, []))[1]
+        if person_id is not None:
+            registrars.append(person_id)
+    return found
 
 
 async def people_with_role(session: AsyncSession, unit_id: int, role: Role) -> list[int]:
@@ -56,36 +61,67 @@ def elements_json(envelope: Envelope) -> dict[str, Any]:
     }
 
 
-async def file_incoming(uow: UnitOfWork, envelope: Envelope, *, inbox_message_id: int,
-                        sender_node_id: str) -> IncomingDocument:
-    session, header = uow.session, envelope.header
-    unit_id, registrars = await unit_and_registrars(session, header.recipient_unit)
-    if unit_id is None:
-        # The directory says we host it but the unit is not in our database: refuse rather than lose it.
-        raise RecipientNotHostedHere(f"收文单位 {header.recipient_unit} 不在本节点的单位名录中")
-    seal = envelope.seal
-    incoming = IncomingDocument(
-        unit_id=unit_id, source=Source.EXCHANGE, inbox_message_id=inbox_message_id,
-        sender_unit_code=header.sender_unit,
-        sender_name="、".join(envelope.document.issuers) or header.sender_unit,
-        message_id=str(header.message_id), process_id=str(header.process_id),
-        title=envelope.document.title, doc_type=envelope.document.doc_type,
-        doc_number=envelope.document.doc_number, urgency=envelope.document.urgency,
-        elements={**elements_json(envelope), "sender_node": sender_node_id},
-        body=[{"level": block.level, "text": block.text} for block in envelope.body],
-        seal=None if seal is None else {
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """One received 公文 to file: its envelope, the inbox row it came in, and the recipient unit as found."""
+
+    envelope: Envelope
+    inbox_message_id: int
+    sender_node_id: str
+    unit_id: int
+    registrars: tuple[int, ...]
+
+
+def _incoming_values(filing: Filing, now: datetime) -> dict[str, Any]:
+    envelope, header, seal = filing.envelope, filing.envelope.header, filing.envelope.seal
+    return {
+        "unit_id": filing.unit_id, "source": Source.EXCHANGE, "inbox_message_id": filing.inbox_message_id,
+        "sender_unit_code": header.sender_unit,
+        "sender_name": "、".join(envelope.document.issuers) or header.sender_unit,
+        "message_id": str(header.message_id), "process_id": str(header.process_id),
+        "title": envelope.document.title, "doc_type": envelope.document.doc_type,
+        "doc_number": envelope.document.doc_number, "urgency": envelope.document.urgency,
+        "elements": {**elements_json(envelope), "sender_node": filing.sender_node_id},
+        "body": [{"level": block.level, "text": block.text} for block in envelope.body],
+        "seal": None if seal is None else {
             "algorithm": seal.algorithm, "key_id": seal.key_id, "signature": seal.signature_value,
             "signed_at": seal.signed_at.isoformat(), "sealing_unit": seal.sealing_unit,
         },
-        state=State.RECEIVED, received_at=uow.now, updated_at=uow.now, return_reasons=[], helper_office_ids=[],
+        "state": State.RECEIVED, "received_at": now, "updated_at": now, "return_reasons": [],
+        "helper_office_ids": [],
+    }
+
+
+async def file_incoming(uow: UnitOfWork, filings: Sequence[Filing]) -> list[int]:
+    """File received 公文 into their units' incoming queues (待签收) and tell each unit's registrars; returns
+    the new incoming documents' ids, in the order of `filings`.
+
+    The documents go in with one INSERT and their attachments with another, however many arrived together:
+    each statement is a round trip inside the transaction that holds the audit chain's lock at its end.
+    """
+    if not filings:
+        return []
+    session, now = uow.session, uow.now
+    # The tables rather than the classes: plain multi-row INSERTs, without the ORM's per-object bookkeeping.
+    incoming_table = cast(Table, IncomingDocument.__table__)
+    attachment_table = cast(Table, IncomingAttachment.__table__)
+    inserted = await session.execute(
+        insert(incoming_table).returning(incoming_table.c.id, incoming_table.c.inbox_message_id),
+        [_incoming_values(filing, now) for filing in filings],
     )
-    session.add(incoming)
-    await session.flush()
-    session.add_all(
-        IncomingAttachment(incoming_id=incoming.id, position=number, filename=a.filename, media_type=a.media_type,
-                           size=a.size, sha256=a.sha256, content=a.content)
-        for number, a in enumerate(envelope.attachments, start=1)
-    )
-    uow.notify(registrars, "incoming.received",
-               {"incoming_id": incoming.id, "title": incoming.title, "sender": incoming.sender_name})
-    return incoming
+    id_by_inbox_row = {inbox_id: incoming_id for incoming_id, inbox_id in inserted.all()}
+    ids = [id_by_inbox_row[filing.inbox_message_id] for filing in filings]
+    attachments = [
+        {"incoming_id": incoming_id, "position": number, "filename": a.filename, "media_type": a.media_type,
+         "size": a.size, "sha256": a.sha256, "content": a.content}
+        for filing, incoming_id in zip(filings, ids, strict=True)
+        for number, a in enumerate(filing.envelope.attachments, start=1)
+    ]
+    if attachments:
+        await session.execute(insert(attachment_table), attachments)
+    for filing, incoming_id in zip(filings, ids, strict=True):
+        document, header = filing.envelope.document, filing.envelope.header
+        uow.notify(filing.registrars, "incoming.received",
+                   {"incoming_id": incoming_id, "title": document.title,
+                    "sender": "、".join(document.issuers) or header.sender_unit})
+    return ids
