@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 import httpx
 from sqlalchemy import or_, select, update
 
+from docflow.distribution.http_lanes import HttpLanes
 from docflow.distribution.models import Delivery, DeliveryStatus, MessageKind, OutboxMessage, OutboxStatus
 from docflow.distribution.receipts_in import advance
 from docflow.exchange.directory import Directory
@@ -62,8 +63,8 @@ class OutboxWorker:
         self.services = services
         self.runtime = runtime
         self.config = runtime.config
-        self._http = http
-        self._owns_http = http is None
+        self._given_http = http
+        self._http: HttpLanes | None = None
         self._rng = rng or random.Random()
         self._bell = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -74,8 +75,7 @@ class OutboxWorker:
 
     async def start(self) -> None:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self.config.timeout_seconds,
-                                           limits=httpx.Limits(max_connections=self.config.concurrency))
+            self._http = HttpLanes(self.config.concurrency, self.config.timeout_seconds, self._given_http)
         self.runtime.bells.append(self.ring)
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
@@ -92,8 +92,9 @@ class OutboxWorker:
                 self._task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._task
-        if self._owns_http and self._http is not None:
+        if self._http is not None:
             await self._http.aclose()
+            self._http = None
 
     async def _run(self) -> None:
         while not self._stopping:
