@@ -26,6 +26,7 @@ def _settings() -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from oa.collector import CollectorPolicy
     from oa.logs import configure_logging
     from oa.migrate import upgrade
     from oa.web.app import create_app
@@ -35,6 +36,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.migrate:
         upgrade(settings)
     app = create_app(settings)
+    app.state.collector_policy = CollectorPolicy(settings.gc_freeze_seconds, settings.gc_full_seconds)
     print(f"象山 OA 正在运行 / serving at http://{args.host}:{args.port}/", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, loop="uvloop", http="httptools", ws="websockets-sansio",
                 ws_per_message_deflate=False, access_log=False, log_config=None, proxy_headers=args.proxy_headers,

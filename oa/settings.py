@@ -68,6 +68,8 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = True
     db_pool_size: int = 10
+    gc_freeze_seconds: int = 10
+    gc_full_seconds: int = 3600
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -104,6 +106,8 @@ class Settings:
             log_level=log_level,
             log_json=_bool(env, "OA_LOG_JSON", True),
             db_pool_size=_int(env, "OA_DB_POOL_SIZE", 10, minimum=1),
+            gc_freeze_seconds=_int(env, "OA_GC_FREEZE_SECONDS", 10, minimum=0),
+            gc_full_seconds=_int(env, "OA_GC_FULL_SECONDS", 3600, minimum=60),
             extra={k: v for k, v in env.items() if k.startswith("OA_")},
         )
 

@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from docflow.exchange.api import exchange_routers, node_routes
 from docflow.exchange.lifespan import exchange_lifespan
 from oa import errors
+from oa.collector import collector_policy
 from oa.migrate import current_revision, head_revision
 from oa.services import Services
 from oa.settings import Settings
@@ -64,7 +65,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Starl
         owned = services is None
         app.state.services = services or Services.create(settings)
         try:
-            async with notify_lifespan(app), exchange_lifespan(app):
+            # `oa serve` sets a collector policy; an app built in process (tests, tools) leaves the collector alone.
+            async with collector_policy(getattr(app.state, "collector_policy", None)), notify_lifespan(app), \
+                    exchange_lifespan(app):
                 yield
         finally:
             if owned:

@@ -25,6 +25,8 @@ def test_defaults_make_a_working_sqlite_office(tmp_path):
     ("OA_ACCESS_TOKEN_MINUTES", "0", "at least 1"),
     ("OA_COOKIE_SECURE", "maybe", "OA_COOKIE_SECURE"),
     ("OA_LOG_LEVEL", "LOUD", "OA_LOG_LEVEL"),
+    ("OA_GC_FULL_SECONDS", "10", "at least 60"),
+    ("OA_GC_FREEZE_SECONDS", "-1", "OA_GC_FREEZE_SECONDS"),
 ])
 def test_a_bad_value_is_refused_with_the_variable_named(tmp_path, name, value, needle):
     with pytest.raises(SettingsError, match=needle):
