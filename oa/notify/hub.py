@@ -3,9 +3,9 @@
 The bus tells the hub whose streams have new events (ids only). One reader task batches the pending people, reads
 their new events in a few statements and hands each event to that person's connections, synchronously: a fan-out
 of one event to thousands costs one read and a loop, never one query or one awaited send per socket. Around it:
-a periodic catch-up re-reads the connected streams that moved lately, and a rarer sweep all of them (a missed
-wake-up delays an event, never loses it), badge counts are recomputed at most once per interval per person, and
-old events are pruned.
+a periodic catch-up asks the database which connected streams are past what this node handed over and reads
+those (a missed wake-up delays an event, never loses it), badge counts are recomputed at most once per interval
+per person, and old events are pruned.
 """
 
 from __future__ import annotations
@@ -48,9 +48,7 @@ class NotifyConfig:
     burst_limit: int = 5  # events of one type sent one by one within a window before they are summarised
     burst_window_seconds: float = 2.0
     badge_interval_seconds: float = 1.0
-    catchup_seconds: float = 5.0  # re-read the streams of connected people who got events lately
-    catchup_lookback_seconds: float = 120.0  # events are stamped when their transaction began: cover long ones
-    sweep_seconds: float = 60.0  # re-read every connected stream, whatever its stamps say
+    catchup_seconds: float = 5.0  # how long a lost wake-up can delay an event, at most
     retention_days: int = 30
     prune_every_seconds: float = 3600.0
 
@@ -79,7 +77,6 @@ class Hub:
             await self.bus.start()
         self._spawn(self._read_loop(), "notify-reader")
         self._spawn(self._every(self.config.catchup_seconds, self._catch_up), "notify-catchup")
-        self._spawn(self._every(self.config.sweep_seconds, self._sweep), "notify-sweep")
         self._spawn(self._every(self.config.badge_interval_seconds, self._send_badges), "notify-badges")
         self._spawn(self._every(self.config.prune_every_seconds, self._prune), "notify-prune")
         self._spawn(self._every(self.config.recheck_seconds, self._recheck_sessions), "notify-sessions")
@@ -188,33 +185,22 @@ class Hub:
                 log.exception("periodic notification job %s failed", getattr(job, "__name__", job))
 
     async def _catch_up(self) -> None:
-        """Re-read the people with recent events: a lost wake-up costs at most `catchup_seconds` of delay.
+        """Read the streams that moved past what this node handed over without a wake-up reaching it.
 
-        Only people with events stamped in the lookback are read, so the periodic cost follows the event rate,
-        not the number of idle sockets; the rarer sweep covers anything older (a transaction open for minutes).
+        One question for every connected person, whatever their number, answered with the few who are behind: the
+        periodic cost does not grow with a recent distribution, and an event whose long transaction stamped it
+        minutes ago is found like any other.
         """
-        if not self._by_person:
-            return
-        since = utcnow() - timedelta(seconds=self.config.catchup_lookback_seconds)
-        async with self.sessions() as session:
-            heads = await service.recent_stream_heads(session, since)
-        self.on_wake(self._behind(heads))
-
-    async def _sweep(self) -> None:
-        if not self._by_person:
+        cursors: dict[int, int] = {}
+        for pid, conns in self._by_person.items():
+            started = [c.cursor for c in conns if c.cursor is not None and not c.replaying]
+            if started:
+                cursors[pid] = min(started)
+        if not cursors:
             return
         async with self.sessions() as session:
-            heads = await service.stream_heads(session, list(self._by_person))
-        self.on_wake(self._behind(heads))
-
-    def _behind(self, heads: dict[int, int]) -> list[int]:
-        """People connected here with a socket short of their stream's head: the only streams worth reading."""
-        behind = []
-        for pid, head in heads.items():
-            conns = self._by_person.get(pid)
-            if conns and any(c.cursor is not None and c.cursor < head for c in conns):
-                behind.append(pid)
-        return behind
+            behind = await service.streams_behind(session, cursors)
+        self.on_wake(behind)
 
     async def _send_badges(self) -> None:
         people = [pid for pid in self._badges_due if pid in self._by_person]

@@ -194,31 +194,34 @@ async def _events_after_many_pg(
     return list(rows.all())
 
 
-async def stream_heads(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, int]:
-    """The last number of each of these people's streams (people without events are left out)."""
-    heads: dict[int, int] = {}
-    ids = sorted(person_ids)
-    for start in range(0, len(ids), 1000):
+async def streams_behind(session: AsyncSession, cursors: Mapping[int, int]) -> list[int]:
+    """Of these people, the ones whose stream has moved past the given number (what this node handed over).
+
+    The catch-up asks this of every connected person at once and gets back only the few who are behind: two
+    integer arrays in, a handful of ids out, instead of reading the heads of everyone with recent events (thousands
+    of rows after a distribution) and comparing them here.
+    """
+    if not cursors:
+        return []
+    pids = sorted(cursors)
+    if session.bind.dialect.name == "postgresql":
+        known = func.unnest(
+            bindparam("pids", pids, type_=ARRAY(BigInteger)),
+            bindparam("cursors", [cursors[p] for p in pids], type_=ARRAY(BigInteger)),
+        ).table_valued("pid", "cursor").render_derived(name="known")
+        rows = await session.execute(
+            select(NotificationCursor.person_id).join(
+                known, and_(NotificationCursor.person_id == known.c.pid, NotificationCursor.last_seq > known.c.cursor))
+        )
+        return sorted(int(pid) for pid in rows.scalars())
+    behind: list[int] = []
+    for start in range(0, len(pids), 1000):  # SQLite serves one node: its catch-up only covers a lost in-process wake
         rows = await session.execute(
             select(NotificationCursor.person_id, NotificationCursor.last_seq)
-            .where(NotificationCursor.person_id.in_(ids[start:start + 1000]))
+            .where(NotificationCursor.person_id.in_(pids[start:start + 1000]))
         )
-        heads.update((int(pid), int(last)) for pid, last in rows.all())
-    return heads
-
-
-async def recent_stream_heads(session: AsyncSession, since: datetime) -> dict[int, int]:
-    """The last number of every stream that got events stamped after `since` (the cheap catch-up).
-
-    Two integers per recently active person, from the created_at index and the cursor rows: the hub re-reads
-    only the streams whose head is past what it delivered, instead of every recently active stream.
-    """
-    recent = select(NotificationEvent.recipient_id).where(NotificationEvent.created_at > since).distinct()
-    rows = await session.execute(
-        select(NotificationCursor.person_id, NotificationCursor.last_seq)
-        .where(NotificationCursor.person_id.in_(recent.scalar_subquery()))
-    )
-    return {int(pid): int(last) for pid, last in rows.all()}
+        behind.extend(int(pid) for pid, last in rows.all() if last > cursors[pid])
+    return sorted(behind)
 
 
 async def prune_events(session: AsyncSession, before: datetime) -> int:
