@@ -42,7 +42,7 @@ class NotifyConfig:
 
     ping_seconds: float = 20.0  # application-level {"type":"ping"}; proxies drop idle sockets after ~60 s
     recheck_seconds: float = 30.0  # how long a signed-out session can keep its socket, at most
-    send_timeout_seconds: float = 10.0  # a send blocked this long (full TCP buffer) closes the socket with 1013
+    send_timeout_seconds: float = 10.0  # sending what is queued takes this long (full TCP buffer): closed with 1013
     queue_limit: int = 256  # frames waiting per connection; beyond it the client is closed with 1013
     max_backlog: int = 1000  # missed events replayed on resume; more than that is a resync
     burst_limit: int = 5  # events of one type sent one by one within a window before they are summarised

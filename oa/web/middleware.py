@@ -38,7 +38,8 @@ class RequestIdMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            # A WebSocket's frames pass straight through: a wrapper would cost every frame of every fan-out a call.
+            await self.app(scope, receive, send_with_id if scope["type"] == "http" else send)
         finally:
             log.info(
                 "%s %s %s", scope.get("method", "WS"), scope["path"], status,

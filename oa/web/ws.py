@@ -154,10 +154,11 @@ async def _serve(
                 next_ping = now + config.ping_seconds
             if now >= expiry:
                 conn.close(CLOSE_UNAUTHENTICATED, "登录已过期，请续期后重连")
-            while conn.outbox and conn.close_code is None:
-                frame = conn.outbox.popleft()
+            if conn.outbox and conn.close_code is None:
+                # One deadline for the whole batch (the outbox is bounded), not one timer per frame.
                 async with asyncio.timeout(config.send_timeout_seconds):
-                    await websocket.send_text(frame)
+                    while conn.outbox and conn.close_code is None:
+                        await websocket.send_text(conn.outbox.popleft())
             if conn.close_code is not None:
                 break
             deadlines = [now if replay else next_ping, expiry]
