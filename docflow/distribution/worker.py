@@ -39,6 +39,11 @@ from oa.services import Services
 
 log = logging.getLogger("docflow.distribution")
 
+ROUNDS_IN_FLIGHT = 2
+"""Rounds (claim, send, record) of one worker that overlap: the next batch is claimed and starts going out while
+the previous one's last answers arrive and its results are recorded, so the receiver never waits on our
+bookkeeping between two batches."""
+
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
@@ -69,6 +74,7 @@ class OutboxWorker:
         self._bell = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._sending: asyncio.Semaphore | None = None  # at most `concurrency` deliveries, over all rounds
 
     def ring(self) -> None:
         self._bell.set()
@@ -99,8 +105,7 @@ class OutboxWorker:
     async def _run(self) -> None:
         while not self._stopping:
             try:
-                while not self._stopping and await self.run_once() > 0:
-                    pass
+                await self._drain()
             except asyncio.CancelledError:
                 raise
             except Exception:  # a database hiccup must not kill the worker: log it and try again later
@@ -109,16 +114,47 @@ class OutboxWorker:
                 await asyncio.wait_for(self._bell.wait(), timeout=self.config.poll_seconds)
             self._bell.clear()
 
+    async def _drain(self) -> None:
+        """Rounds until no message is due, up to ROUNDS_IN_FLIGHT of them at once (each claims its own batch
+        under the lease, exactly as two workers would)."""
+        rounds: set[asyncio.Task[int]] = set()
+        try:
+            while not self._stopping:
+                claimed = await self._claim()
+                if not claimed:
+                    break
+                rounds.add(asyncio.create_task(self._deliver(claimed), name="outbox-round"))
+                if len(rounds) >= ROUNDS_IN_FLIGHT:
+                    done, rounds = await asyncio.wait(rounds, return_when=asyncio.FIRST_COMPLETED)
+                    for finished in done:
+                        finished.result()  # a failed round ends this drain; its messages wait for their lease
+        except asyncio.CancelledError:  # stop() gave up waiting: the rounds in flight go too
+            for pending in rounds:
+                pending.cancel()
+            await asyncio.gather(*rounds, return_exceptions=True)
+            raise
+        except Exception:
+            await asyncio.gather(*rounds, return_exceptions=True)  # the others still finish and record
+            raise
+        for outcome in await asyncio.gather(*rounds, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+
     async def run_once(self) -> int:
         """Claim one batch of due messages, send them, record the results; return how many were handled."""
         claimed = await self._claim()
         if not claimed:
             return 0
+        return await self._deliver(claimed)
+
+    async def _deliver(self, claimed: list[Claimed]) -> int:
         directory = await current_directory(self.services, self.runtime)
-        semaphore = asyncio.Semaphore(self.config.concurrency)
+        if self._sending is None:
+            self._sending = asyncio.Semaphore(self.config.concurrency)
+        sending = self._sending
 
         async def one(item: Claimed) -> Result:
-            async with semaphore:
+            async with sending:
                 return await self._send(item, directory)
 
         results = await asyncio.gather(*(one(item) for item in claimed))
