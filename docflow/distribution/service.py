@@ -12,11 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from docflow.distribution.envelopes import attachments_of, envelope_for, seal_of
+from docflow.distribution.envelopes import Material, envelope_for, material_of
 from docflow.distribution.models import Delivery, DeliveryStatus, MessageKind, OutboxMessage, OutboxStatus
 from docflow.exchange.directory import Directory
 from docflow.exchange.directory_store import cached_directory
-from docflow.exchange.envelope import Attachment, Envelope, Seal
+from docflow.exchange.envelope import Envelope
 from docflow.exchange.message_header import InReplyTo, MessageHeader
 from docflow.exchange.message_header import MessageKind as WireKind
 from docflow.exchange.outgoing import NoRouteToUnit, OutgoingMessage, prepare_outgoing
@@ -51,9 +51,7 @@ async def distribute(uow: UnitOfWork, document: Document) -> list[Delivery]:
     session, now = uow.session, uow.now
     runtime = runtime_of(session)
     directory = await cached_directory(session, runtime)
-    sender_unit = await unit_code_of(session, document.unit_id)
-    attachments = await attachments_of(session, document, runtime.data_dir)
-    seal = await seal_of(session, document)
+    material = await material_of(session, document, runtime.data_dir)
     recipients = [(r, False) for r in document.content.get("main_recipients") or ()]
     recipients += [(r, True) for r in document.content.get("copy_recipients") or ()]
     deliveries: list[Delivery] = []
@@ -65,14 +63,13 @@ async def distribute(uow: UnitOfWork, document: Document) -> list[Delivery]:
         deliveries.append(delivery)
     # Every message is built and signed before anything is written, so each delivery row is inserted once
     # with its final status (the outbox rows need the deliveries' ids: they follow one flush later).
-    messages = [(delivery, _prepare_document(uow, runtime, directory, document, delivery, sender_unit,
-                                             attachments, seal))
+    messages = [(delivery, _prepare_document(uow, runtime, directory, document, delivery, material))
                 for delivery in deliveries if delivery.recipient_code]
     session.add_all(deliveries)
     await session.flush()
     for delivery, message in messages:
         if message is not None:
-            _add_outbox_row(uow, message, delivery, sender_unit)
+            _add_outbox_row(uow, message, delivery, material.sender_unit)
     uow.audit("docflow.distribution.distribute", target_type="document", target_id=document.id,
               unit_id=document.unit_id,
               detail={"recipients": [[d.recipient_code, d.recipient_name, d.status.value] for d in deliveries]})
@@ -81,15 +78,15 @@ async def distribute(uow: UnitOfWork, document: Document) -> list[Delivery]:
 
 
 def _prepare_document(uow: UnitOfWork, runtime: ExchangeRuntime, directory: Directory, document: Document,
-                      delivery: Delivery, sender_unit: str, attachments: tuple[Attachment, ...],
-                      seal: Seal | None) -> OutgoingMessage | None:
+                      delivery: Delivery, material: Material) -> OutgoingMessage | None:
     """Build, sign and route the message for one recipient unit and set the delivery's status to match
     (sent, or unroutable with the reason); no database access."""
     assert delivery.recipient_code is not None
     message_id, process_id = uuid.uuid4(), uuid.uuid4()
-    envelope: Envelope = envelope_for(document, sender_unit=sender_unit, recipient_unit=delivery.recipient_code,
-                                      message_id=message_id, process_id=process_id, now=uow.now,
-                                      attachments=attachments, seal=seal)
+    envelope: Envelope = envelope_for(document, sender_unit=material.sender_unit,
+                                      recipient_unit=delivery.recipient_code, message_id=message_id,
+                                      process_id=process_id, now=uow.now, attachments=material.attachments,
+                                      seal=material.seal)
     try:
         message = prepare_outgoing(envelope, keyring=runtime.keyring, directory=directory)
     except NoRouteToUnit as exc:
@@ -149,13 +146,11 @@ async def resend(uow: UnitOfWork, me: Principal, delivery_id: int) -> Delivery:
     else:
         runtime = runtime_of(session)
         directory = await cached_directory(session, runtime)
-        sender_unit = await unit_code_of(session, document.unit_id)
-        message = _prepare_document(uow, runtime, directory, document, delivery, sender_unit,
-                                    await attachments_of(session, document, runtime.data_dir),
-                                    await seal_of(session, document))
+        material = await material_of(session, document, runtime.data_dir)
+        message = _prepare_document(uow, runtime, directory, document, delivery, material)
         if message is None:
             raise Conflict(f"仍无法路由：{delivery.reasons[0]}")
-        _add_outbox_row(uow, message, delivery, sender_unit)
+        _add_outbox_row(uow, message, delivery, material.sender_unit)
     delivery.updated_at = uow.now
     uow.audit("docflow.distribution.resend", target_type="delivery", target_id=delivery.id, unit_id=document.unit_id,
               detail={"document_id": document.id, "recipient": delivery.recipient_code, "from": before.value})
