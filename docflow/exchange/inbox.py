@@ -17,12 +17,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import ReturningInsert
 
 from docflow.distribution.models import MessageKind
 from docflow.distribution.receipts_in import apply_business_receipt
@@ -114,11 +116,8 @@ async def store_documents(services: Services, runtime: ExchangeRuntime, group: S
         session, now = uow.session, uow.now
         # Built and signed before the first statement, so no lock is held meanwhile.
         receipts = [_signed_delivery_receipt(runtime, received, now) for received in group]
-        table = cast(Table, InboxMessage.__table__)
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
         stored = await session.execute(
-            insert(table).on_conflict_do_nothing(index_elements=["sender_node_id", "message_id"])
-            .returning(table.c.id, table.c.sender_node_id, table.c.message_id),
+            _insert_new_inbox_rows(session.bind.dialect.name),
             [{**_inbox_values(received, now), "receipt_body": body, "receipt_signature": signature}
              for received, (body, signature) in zip(group, receipts, strict=True)],
         )
@@ -158,6 +157,16 @@ async def store_documents(services: Services, runtime: ExchangeRuntime, group: S
         else:
             answers.append(await _original_answer(services, received.verified))
     return answers
+
+
+@cache
+def _insert_new_inbox_rows(dialect: str) -> ReturningInsert[tuple[int, str, str]]:
+    """INSERT … ON CONFLICT (sender node, message id) DO NOTHING RETURNING: the rows not returned are replays.
+    Built once per dialect; building it costs about as much CPU as running it."""
+    table = cast(Table, InboxMessage.__table__)
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (insert(table).on_conflict_do_nothing(index_elements=["sender_node_id", "message_id"])
+            .returning(table.c.id, table.c.sender_node_id, table.c.message_id))
 
 
 def _envelope(received: Received) -> Envelope:

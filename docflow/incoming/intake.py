@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, insert, select
+from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from docflow.exchange.envelope import Envelope
@@ -18,7 +19,9 @@ from oa.org.roles import Role
 from oa.uow import UnitOfWork
 
 
-def _units_and_registrars_query(codes: Collection[str]) -> Select[tuple[int, str, int | None]]:
+@cache
+def _units_and_registrars_query() -> Select[tuple[int, str, int | None]]:
+    """Built once (building it costs about as much CPU as running it); `codes` is bound at each call."""
     registrars = (
         select(Person.id.label("person_id"), Person.unit_id.label("unit_id"))
         .join(PersonRole, PersonRole.person_id == Person.id)
@@ -26,14 +29,18 @@ def _units_and_registrars_query(codes: Collection[str]) -> Select[tuple[int, str
         .subquery()
     )
     return (select(Unit.id, Unit.code, registrars.c.person_id)
-            .outerjoin(registrars, registrars.c.unit_id == Unit.id).where(Unit.code.in_(codes)))
+            .outerjoin(registrars, registrars.c.unit_id == Unit.id)
+            .where(Unit.code.in_(bindparam("codes", expanding=True))))
 
 
 async def units_and_registrars(session: AsyncSession, codes: Collection[str]) -> dict[str, tuple[int, list[int]]]:
     """Each known unit's id and active registrars, by code, in one round trip for a whole group of messages
     (this runs for every delivered message). Units not in the database are absent from the answer."""
     found: dict[str, tuple[int, list[int]]] = {}
-    for unit_id, code, person_id in (await session.execute(_units_and_registrars_query(sorted(set(codes))))).all():
+    if not codes:
+        return found
+    for unit_id, code, person_id in (await session.execute(_units_and_registrars_query(),
+                                                                {"codes": sorted(set(codes))})).all():
         registrars = found.setdefault(code, (unit_id, []))[1]
         if person_id is not None:
             registrars.append(person_id)
@@ -59,6 +66,12 @@ def elements_json(envelope: Envelope) -> dict[str, Any]:
         "attachment_note": d.attachment_note, "note": d.note, "copy_to": list(d.copy_to),
         "printed_by": d.printed_by, "printed_on": None if d.printed_on is None else d.printed_on.isoformat(),
     }
+
+
+# The tables rather than the classes: plain multi-row INSERTs, without the ORM's per-object bookkeeping.
+_INCOMING = cast(Table, IncomingDocument.__table__)
+_INSERT_INCOMING = insert(_INCOMING).returning(_INCOMING.c.id, _INCOMING.c.inbox_message_id)
+_INSERT_ATTACHMENTS = insert(cast(Table, IncomingAttachment.__table__))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +115,7 @@ async def file_incoming(uow: UnitOfWork, filings: Sequence[Filing]) -> list[int]
     if not filings:
         return []
     session, now = uow.session, uow.now
-    # The tables rather than the classes: plain multi-row INSERTs, without the ORM's per-object bookkeeping.
-    incoming_table = cast(Table, IncomingDocument.__table__)
-    attachment_table = cast(Table, IncomingAttachment.__table__)
-    inserted = await session.execute(
-        insert(incoming_table).returning(incoming_table.c.id, incoming_table.c.inbox_message_id),
-        [_incoming_values(filing, now) for filing in filings],
-    )
+    inserted = await session.execute(_INSERT_INCOMING, [_incoming_values(filing, now) for filing in filings])
     id_by_inbox_row = {inbox_id: incoming_id for incoming_id, inbox_id in inserted.all()}
     ids = [id_by_inbox_row[filing.inbox_message_id] for filing in filings]
     attachments = [
@@ -118,7 +125,7 @@ async def file_incoming(uow: UnitOfWork, filings: Sequence[Filing]) -> list[int]
         for number, a in enumerate(filing.envelope.attachments, start=1)
     ]
     if attachments:
-        await session.execute(insert(attachment_table), attachments)
+        await session.execute(_INSERT_ATTACHMENTS, attachments)
     for filing, incoming_id in zip(filings, ids, strict=True):
         document, header = filing.envelope.document, filing.envelope.header
         uow.notify(filing.registrars, "incoming.received",
