@@ -4,9 +4,10 @@ Wire form: a *detached* compact JWS (RFC 7515 appendix F), `<protected header>..
 header next to the body; the receiver re-inserts base64url(body) as the payload, so the body travels once and
 the signature covers its exact bytes. The protected header holds only `alg` (always ES256), `kid` and `typ`.
 
-python-jose pitfalls this module closes (see tests/exchange/test_signing_pitfalls.py):
-- `jws.verify` always gets `algorithms=["ES256"]`: a token forged with HS256 using the public key's PEM or DER
-  bytes as the HMAC secret, or `alg: none`, is refused;
+python-jose signs; verification is ES256 with `cryptography` directly, after the header checks (see
+`verify_message`). The pitfalls this module closes (see tests/exchange/test_signing_pitfalls.py):
+- only ES256 is ever verified: a token forged with HS256 using the public key's PEM or DER bytes as the HMAC
+  secret, or `alg: none`, is refused before any cryptography;
 - keys are built as EC keys from `cryptography` objects or validated JWKs, never from bytes of unknown format;
 - any header member other than alg/kid/typ (`zip`, `crit`, `jku`, `jwk`, `x5u`, `b64` …) is refused before
   the signature is even checked.
@@ -22,12 +23,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from jose import jws
 from jose.backends import ECKey
 from jose.constants import ALGORITHMS
-from jose.exceptions import JOSEError
 
 from docflow.exchange.errors import BadSignature, InvalidKey, MissingSignature
 
@@ -190,17 +192,29 @@ def read_protected_header(signature: str | None) -> dict[str, str]:
 
 
 def verify_message(body: bytes, signature: str | None, key: PublicNodeKey) -> None:
-    """Verify a detached JWS over `body` with `key`; raise MissingSignature or BadSignature on failure."""
+    """Verify a detached JWS over `body` with `key`; raise MissingSignature or BadSignature on failure.
+
+    ES256 is checked directly with `cryptography` once `read_protected_header` has refused every other
+    algorithm and header member: python-jose would need the payload re-inserted as base64url text only to decode
+    it again (a second full pass over a message of up to 50 MB) and would parse the header a second time.
+    """
     read_protected_header(signature)
     assert signature is not None  # refused above; the assert only narrows the type
     header, _empty, encoded_signature = signature.strip().split(".")
-    token = f"{header}.{b64url(body)}.{encoded_signature}"
     try:
-        payload = jws.verify(token, ECKey(key.public_key, ALGORITHM), algorithms=[ALGORITHM])
-    except JOSEError as exc:
+        raw = b64url_decode(encoded_signature)
+    except (ValueError, binascii.Error) as exc:
+        raise BadSignature("签名值不是 base64url 编码") from exc
+    if len(raw) != 2 * _COORDINATE_BYTES:  # JWS ES256 is R || S, 32 bytes each (RFC 7518 §3.4), never DER
+        raise BadSignature("节点签名验证失败：ES256 签名值必须是 64 字节")
+    der = encode_dss_signature(int.from_bytes(raw[:_COORDINATE_BYTES], "big"),
+                               int.from_bytes(raw[_COORDINATE_BYTES:], "big"))
+    # The JWS signing input: ASCII(header) '.' ASCII(BASE64URL(payload)) — the body's exact bytes, encoded once.
+    signing_input = header.encode("ascii") + b"." + base64.urlsafe_b64encode(body).rstrip(b"=")
+    try:
+        key.public_key.verify(der, signing_input, ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature as exc:
         raise BadSignature("节点签名验证失败：消息在传输中被改动，或不是该密钥签署") from exc
-    if payload != body:  # cannot differ given the token above; guards against a library change
-        raise BadSignature("签名覆盖的内容与消息正文不一致")
 
 
 def export_jwks(keys: Iterable[PublicNodeKey]) -> dict[str, list[dict[str, str]]]:
