@@ -4,8 +4,10 @@ POSTs of the same bytes to a bare endpoint.
 Node B runs as a real `oa serve` process (its own database, keys and event loop, on its own core); node A's
 outbox worker runs in this process, as in the app. Each round: N documents with a small attachment are handed to
 `distribute` (the 核发 hook: envelope, node signature, outbox row) and the worker delivers them until every 送达
-receipt is verified and recorded. The baseline POSTs the very same bodies, with the same client and concurrency,
-to a bare Starlette endpoint that only reads the body. Rounds alternate A/B; the table shows the medians.
+receipt is verified and recorded. The baseline POSTs the very same bodies, with the same client (the worker's
+HttpLanes) and concurrency, to a bare Starlette endpoint that only reads the body. Rounds alternate A/B; the
+table shows the medians. "Time in distribute" is the wall time of handing the N documents over, including the
+bench's own creation of their rows (document and attachment), as it always was.
 
     .venv/bin/python bench/exchange_bench.py                 # SQLite, 500 documents, 3 rounds
     .venv/bin/python bench/exchange_bench.py --db postgresql --documents 1000 --rounds 3
