@@ -76,13 +76,16 @@ class UnitOfWork:
         detail: dict[str, Any] | None = None,
         outcome: Outcome = Outcome.SUCCESS,
         acting_for_id: int | None = None,
+        context: RequestContext | None = None,
     ) -> None:
+        """Record `action`; `context` names another request than the unit of work's own (a group commit stores
+        several requests' messages in one transaction, each audited with the request that delivered it)."""
         self._audit.append(
             AuditEntry(
                 action=action,
                 at=self.now,
                 actor=self.actor,
-                context=self.context,
+                context=context or self.context,
                 target_type=target_type,
                 target_id=None if target_id is None else str(target_id),
                 unit_id=unit_id,

@@ -141,9 +141,8 @@ async def store_documents(services: Services, runtime: ExchangeRuntime, group: S
         incoming_ids = await file_incoming(uow, filings)
         for position, filing, incoming_id in zip(fresh, filings, incoming_ids, strict=True):
             received, envelope = group[position], filing.envelope
-            uow.context = received.context  # each audit record names the request that delivered its message
             uow.audit("exchange.inbox.document", target_type="incoming_document", target_id=incoming_id,
-                      unit_id=filing.unit_id,
+                      unit_id=filing.unit_id, context=received.context,
                       detail={"sender_node": received.verified.sender_node_id,
                               "message_id": str(received.verified.message_id),
                               "sender_unit": envelope.header.sender_unit, "title": envelope.document.title})
