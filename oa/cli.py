@@ -35,7 +35,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_json)
     if args.migrate:
         upgrade(settings)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except SettingsError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return 2
     app.state.collector_policy = CollectorPolicy(settings.gc_freeze_seconds, settings.gc_full_seconds)
     print(f"象山 OA 正在运行 / serving at http://{args.host}:{args.port}/", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, loop="uvloop", http="httptools", ws="websockets-sansio",

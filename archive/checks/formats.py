@@ -7,12 +7,15 @@ does it open, is it encrypted) and the security checks (executables, macros).
 
 from __future__ import annotations
 
+import re
 import struct
+from collections.abc import Mapping
 from enum import StrEnum
 
 from lxml import etree
 
 from archive.eep.model import DocumentRecord
+from oa.settings import SettingsError
 
 ZIP_LOCAL = b"PK\x03\x04"
 ZIP_CENTRAL = b"PK\x01\x02"
@@ -44,6 +47,29 @@ EXECUTABLE_KINDS = frozenset({FileKind.PE, FileKind.ELF, FileKind.MACHO, FileKin
 DEFAULT_WHITELIST = frozenset(
     {FileKind.PDFA, FileKind.OFD, FileKind.XML, FileKind.TXT, FileKind.JPEG, FileKind.PNG, FileKind.TIFF}
 )
+FORMATS_VARIABLE = "OA_ARCHIVE_FORMATS"
+# Never acceptable for keeping, whatever the archive's policy: the 安全性 and 可用性 checks would be meaningless.
+_NEVER_ACCEPTED = EXECUTABLE_KINDS | {FileKind.EMPTY, FileKind.UNKNOWN}
+
+
+def accepted_formats(extra_settings: Mapping[str, str]) -> frozenset[FileKind]:
+    """The formats the usability check accepts: `OA_ARCHIVE_FORMATS` (names separated by commas), or the default
+    list of long-term formats. An archive that takes plain PDF or Office files from its units says so here."""
+    raw = (extra_settings.get(FORMATS_VARIABLE) or "").strip()
+    if not raw:
+        return DEFAULT_WHITELIST
+    by_name = {kind.value.upper(): kind for kind in FileKind if kind not in _NEVER_ACCEPTED}
+    kinds: set[FileKind] = set()
+    for name in re.split(r"[,，、\s]+", raw):
+        if not name:
+            continue
+        kind = by_name.get(name.upper())
+        if kind is None:
+            raise SettingsError(f"{FORMATS_VARIABLE} 中的 {name!r} 不是可接收的归档格式；可选：{'、'.join(by_name)}")
+        kinds.add(kind)
+    return frozenset(kinds)
+
+
 SCRIPT_EXTENSIONS = frozenset({"bat", "cmd", "ps1", "vbs", "vbe", "js", "jse", "wsf", "sh", "hta", "scr", "com"})
 # The extensions each detected kind may carry; a mismatch means the name lies about the content.
 EXTENSIONS: dict[FileKind, frozenset[str]] = {

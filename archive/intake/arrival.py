@@ -16,23 +16,27 @@ from anyio import to_thread
 from sqlalchemy import select
 
 from archive.checks import TransferListEntry
+from archive.checks.formats import accepted_formats
 from archive.intake.arrival_checks import ArrivalFacts, ArrivalOutcome, check_arrival
 from archive.keeping.directory import holders_of
 from archive.keeping.models import ArchiveItem, ArchivePackage, ItemStatus, PackageKind
 from archive.keeping.store import PackageStore, StoredPackage
 from oa.org.roles import Role
+from oa.settings import Settings
 from oa.uow import UnitOfWork
 
 
-async def arrival_facts(uow: UnitOfWork, item_id: int | None, entry: TransferListEntry | None) -> ArrivalFacts:
-    """档号 and 文号 of every *other* item still in the archive's hands (rejected ones are gone back to the unit)."""
+async def arrival_facts(uow: UnitOfWork, item_id: int | None, entry: TransferListEntry | None,
+                        settings: Settings) -> ArrivalFacts:
+    """档号 and 文号 of every *other* item still in the archive's hands (rejected ones are gone back to the unit),
+    and the formats this archive accepts (`OA_ARCHIVE_FORMATS`)."""
     query = select(ArchiveItem.archival_code, ArchiveItem.doc_number).where(
         ArchiveItem.status != ItemStatus.REJECTED)
     if item_id is not None:
         query = query.where(ArchiveItem.id != item_id)
     rows = (await uow.session.execute(query)).tuples().all()
     return ArrivalFacts(entry, frozenset(code for code, _ in rows if code),
-                        frozenset(number for _, number in rows if number))
+                        frozenset(number for _, number in rows if number), accepted_formats(settings.extra))
 
 
 async def store_and_check(uow: UnitOfWork, store: PackageStore, built: Path, facts: ArrivalFacts

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from archive.checks import CheckContext, CheckReport, TransferListEntry, run_four_checks
 from archive.checks.antivirus import ClamAvScanner, VirusScanOutcome
+from archive.checks.formats import DEFAULT_WHITELIST, FileKind
 from archive.eep.extract import PackageRejected, extract_package
 from archive.eep.verify import VerifyReport, verify_package
 
@@ -29,6 +30,7 @@ class ArrivalFacts:
     transfer_entry: TransferListEntry | None
     used_archival_codes: frozenset[str]
     used_document_numbers: frozenset[str]
+    accepted_formats: frozenset[FileKind] = DEFAULT_WHITELIST
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ def check_arrival(path: Path, facts: ArrivalFacts, *, checked_at: dt.datetime, s
         used_archival_codes=facts.used_archival_codes,
         used_document_numbers=facts.used_document_numbers,
         virus_scan=virus,
+        format_whitelist=facts.accepted_formats,
     )
     return ArrivalOutcome(report, run_four_checks(report, context, checked_at=checked_at))
 

@@ -188,7 +188,7 @@ async def receive_upload(uow: UnitOfWork, settings: Settings, uploaded: Path) ->
     entry = TransferListEntry(fields.get(ns.FILE_NUMBER) or "", len(report.metadata.documents),
                               sum(d.actual_size for d in report.metadata.documents))
     stored, outcome = await store_and_check(uow, PackageStore(settings.data_dir), uploaded,
-                                            await arrival_facts(uow, None, entry))
+                                            await arrival_facts(uow, None, entry, settings))
     table = load_retention_table(settings.extra)
     doc_type = fields.get(ns.DOCUMENT_TYPE) or ""
     responsible = "、".join(report.metadata.responsible) or unit.name

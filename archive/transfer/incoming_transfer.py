@@ -191,7 +191,7 @@ async def transfer_incoming_row(uow: UnitOfWork, settings: Settings, incoming: I
         built, pkg, entry = await to_thread.run_sync(
             lambda: _build(folder, facts, contents, main_pdf, main_file, form, envelope, signer, me.person_id, uow.now))
         stored, outcome = await store_and_check(
-            uow, store, built, await arrival_facts(uow, existing.id if existing else None, entry))
+            uow, store, built, await arrival_facts(uow, existing.id if existing else None, entry, settings))
     finally:
         await to_thread.run_sync(lambda: shutil.rmtree(folder, ignore_errors=True))
     table = load_retention_table(settings.extra)

@@ -106,7 +106,7 @@ async def _transfer(uow: UnitOfWork, settings: Settings, document: Document) -> 
         built, pkg, entry = await to_thread.run_sync(
             lambda: _build(folder, facts, main_pdf, form, signer, me.person_id, uow))
         stored, outcome = await store_and_check(
-            uow, store, built, await arrival_facts(uow, existing.id if existing else None, entry))
+            uow, store, built, await arrival_facts(uow, existing.id if existing else None, entry, settings))
     finally:
         await to_thread.run_sync(lambda: shutil.rmtree(folder, ignore_errors=True))
     table = load_retention_table(settings.extra)

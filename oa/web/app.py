@@ -54,7 +54,10 @@ def api_router() -> ApiRouter:
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> Starlette:
+    from archive.checks.formats import accepted_formats
     from docflow.badges import register_docflow_badges
+
+    accepted_formats(settings.extra)  # a mistyped OA_ARCHIVE_FORMATS stops the start, not the first transfer
 
     register_docflow_badges()
     router = api_router()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import struct
@@ -11,12 +12,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from archive.checks import CheckContext, CheckReport, CheckResult, Stage, TransferListEntry, run_four_checks
 from archive.checks.antivirus import ClamAvScanner, ScanStatus, VirusScanOutcome
+from archive.checks.formats import DEFAULT_WHITELIST, FileKind, accepted_formats
 from archive.eep.model import DocumentRole, MetadataRevision, PackageDocument
 from archive.eep.revision import build_revision
 from archive.eep.signing import PackageSigner
 from archive.eep.verify import verify_package
+from archive.intake.arrival_checks import ArrivalFacts, check_arrival
+from oa.settings import SettingsError
 
 from .conftest import CST, drafting_form_xml, file_entity, pdf_bytes, png_bytes
 
@@ -251,3 +257,40 @@ def test_usability_catches_an_encrypted_zip_container(make_package: Callable[...
     report = check(make_package(extra=(attachment("正文.ofd", ofd_bytes(encrypted=True), "OFD"),)))
     assert "GD-3-4" in failed_codes(report)
     assert "压缩包中的条目已加密" in report.by_code("GD-3-4").explanation
+
+
+def plain_pdf() -> bytes:
+    """The same PDF without its PDF/A identification (an ordinary PDF as offices produce them); same length, so
+    the cross-reference offsets still hold."""
+    return pdf_bytes().replace(b"pdfaid:part", b"pdfxid:part")
+
+
+def test_a_plain_pdf_attachment_fails_usability_unless_the_archive_accepts_plain_pdf(
+    make_package: Callable[..., Path],
+) -> None:
+    path = make_package(extra=(attachment("实施方案.pdf", plain_pdf(), "PDF"),))
+    assert "GD-3-2" in failed_codes(check(path))
+    accepting = accepted_formats({"OA_ARCHIVE_FORMATS": "PDF/A, PDF, OFD, XML, TXT, JPEG, PNG, TIFF"})
+    assert FileKind.PDF in accepting
+    assert "GD-3-2" not in failed_codes(check(path, full_context(format_whitelist=accepting)))
+
+
+def test_the_arrival_checks_apply_the_archives_own_format_list(make_package: Callable[..., Path]) -> None:
+    path = make_package(extra=(attachment("实施方案.pdf", plain_pdf(), "PDF"),))
+    facts = ArrivalFacts(None, frozenset(), frozenset())
+    refused = check_arrival(path, facts, checked_at=NOW, scanner=lambda _files: CLEAN)
+    assert refused.checks.by_code("GD-3-2").result is CheckResult.FAIL
+    widened = dataclasses.replace(facts, accepted_formats=accepted_formats({"OA_ARCHIVE_FORMATS": "PDF/A,PDF,XML,PNG"}))
+    accepted = check_arrival(path, widened, checked_at=NOW, scanner=lambda _files: CLEAN)
+    assert accepted.checks.by_code("GD-3-2").result is CheckResult.PASS
+
+
+@pytest.mark.parametrize("value", ["PDF/A,GIF", "PDF/A,PE", "脚本", "未知"])
+def test_an_unknown_or_unsafe_format_in_the_list_is_refused_with_the_variable_named(value: str) -> None:
+    with pytest.raises(SettingsError, match="OA_ARCHIVE_FORMATS"):
+        accepted_formats({"OA_ARCHIVE_FORMATS": value})
+
+
+def test_without_a_list_the_archive_keeps_the_long_term_formats() -> None:
+    assert accepted_formats({}) == accepted_formats({"OA_ARCHIVE_FORMATS": " "}) == DEFAULT_WHITELIST
+    assert FileKind.PDF not in DEFAULT_WHITELIST and FileKind.PDFA in DEFAULT_WHITELIST

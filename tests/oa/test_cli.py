@@ -41,3 +41,14 @@ def test_every_subcommand_has_help(tmp_path):
                  ["archive", "audit", "--help"], ["exchange", "--help"]):
         result = oa(tmp_path, *args)
         assert result.returncode == 0 and "usage: oa" in result.stdout, args
+
+
+def test_serve_refuses_to_start_with_an_unknown_archive_format(tmp_path):
+    env_value = "PDF/A,GIF"
+    result = subprocess.run([sys.executable, "-m", "oa.cli", "serve", "--port", "0"],
+                            env={**os.environ, "OA_DATA_DIR": str(tmp_path), "OA_LOG_JSON": "false",
+                                 "OA_ARCHIVE_FORMATS": env_value},
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 2
+    assert "OA_ARCHIVE_FORMATS" in result.stderr and "'GIF'" in result.stderr
+    assert "Traceback" not in result.stderr
