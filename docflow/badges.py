@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -58,11 +59,11 @@ async def count_docflow_badges(session: AsyncSession, person_ids: Sequence[int],
     return counts
 
 
+@dataclass(frozen=True, slots=True)
 class _Staff:
-    __slots__ = ("office_id", "registrar", "unit_id")
-
-    def __init__(self, unit_id: int, office_id: int | None, registrar: bool) -> None:
-        self.unit_id, self.office_id, self.registrar = unit_id, office_id, registrar
+    unit_id: int
+    office_id: int | None
+    registrar: bool
 
 
 async def _business_staff(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, _Staff]:

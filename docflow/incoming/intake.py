@@ -85,12 +85,16 @@ class Filing:
     registrars: tuple[int, ...]
 
 
+def _sender_name(envelope: Envelope) -> str:
+    return "、".join(envelope.document.issuers) or envelope.header.sender_unit
+
+
 def _incoming_values(filing: Filing, now: datetime) -> dict[str, Any]:
     envelope, header, seal = filing.envelope, filing.envelope.header, filing.envelope.seal
     return {
         "unit_id": filing.unit_id, "source": Source.EXCHANGE, "inbox_message_id": filing.inbox_message_id,
         "sender_unit_code": header.sender_unit,
-        "sender_name": "、".join(envelope.document.issuers) or header.sender_unit,
+        "sender_name": _sender_name(envelope),
         "message_id": str(header.message_id), "process_id": str(header.process_id),
         "title": envelope.document.title, "doc_type": envelope.document.doc_type,
         "doc_number": envelope.document.doc_number, "urgency": envelope.document.urgency,
@@ -127,8 +131,7 @@ async def file_incoming(uow: UnitOfWork, filings: Sequence[Filing]) -> list[int]
     if attachments:
         await session.execute(_INSERT_ATTACHMENTS, attachments)
     for filing, incoming_id in zip(filings, ids, strict=True):
-        document, header = filing.envelope.document, filing.envelope.header
         uow.notify(filing.registrars, "incoming.received",
-                   {"incoming_id": incoming_id, "title": document.title,
-                    "sender": "、".join(document.issuers) or header.sender_unit})
+                   {"incoming_id": incoming_id, "title": filing.envelope.document.title,
+                    "sender": _sender_name(filing.envelope)})
     return ids

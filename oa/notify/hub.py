@@ -145,12 +145,18 @@ class Hub:
                 self._pending |= people
                 await asyncio.sleep(min(1.0, self.config.catchup_seconds))
 
-    async def read_and_dispatch(self, people: Collection[int]) -> None:
+    def _handed_over(self, people: Collection[int]) -> dict[int, int]:
+        """How far each person's stream has been handed to all of their sockets here (the least of their
+        cursors); people with no socket past its resume point are left out."""
         cursors: dict[int, int] = {}
         for pid in people:
             started = [c.cursor for c in self._by_person.get(pid, ()) if c.cursor is not None]
             if started:
                 cursors[pid] = min(started)
+        return cursors
+
+    async def read_and_dispatch(self, people: Collection[int]) -> None:
+        cursors = self._handed_over(people)
         if not cursors:
             return
         per_person = self.config.queue_limit
@@ -191,11 +197,7 @@ class Hub:
         periodic cost does not grow with a recent distribution, and an event whose long transaction stamped it
         minutes ago is found like any other.
         """
-        cursors: dict[int, int] = {}
-        for pid, conns in self._by_person.items():
-            started = [c.cursor for c in conns if c.cursor is not None and not c.replaying]
-            if started:
-                cursors[pid] = min(started)
+        cursors = self._handed_over(self._by_person)
         if not cursors:
             return
         async with self.sessions() as session:
