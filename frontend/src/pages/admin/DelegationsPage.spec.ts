@@ -50,8 +50,11 @@ describe("DelegationsPage", () => {
     await eventually(() => expect(document.querySelector('[data-test="delegation-confirm"]')).not.toBeNull());
     document.querySelector<HTMLButtonElement>('[data-test="delegation-confirm"]')?.click();
 
-    await eventually(() => expect(document.body.textContent).toContain("请选择受托人"));
-    expect(document.body.textContent).toContain("请选择起止时间");
+    // Element Plus validates the fields one after another: wait for both messages, not just the first.
+    await eventually(() => {
+      expect(document.body.textContent).toContain("请选择受托人");
+      expect(document.body.textContent).toContain("请选择起止时间");
+    });
     expect(server.requests.filter((r) => r.method === "POST")).toEqual([]);
   });
 });
