@@ -208,7 +208,7 @@ TODO_SQL = """
 SELECT d.id, d.title, d.doc_type, d.state, d.doc_number, d.urgency, d.updated_at, t.task_no, t.step, t.due_at
 FROM document_tasks t JOIN documents d ON d.id = t.document_id
 WHERE t.status = 'open' AND t.holder_id = $1
-ORDER BY t.due_at IS NULL, t.due_at, t.created_at DESC LIMIT 20
+ORDER BY t.due_at NULLS LAST, t.created_at DESC LIMIT 20
 """
 TODO_COUNT_SQL = "SELECT count(*) FROM document_tasks WHERE status = 'open' AND holder_id = $1"
 

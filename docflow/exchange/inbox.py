@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +40,7 @@ from docflow.exchange.runtime import ExchangeRuntime
 from docflow.incoming.intake import Filing, file_incoming, units_and_registrars
 from docflow.incoming.models import InboxMessage
 from oa.auth.principal import RequestContext
+from oa.database import table_of
 from oa.services import Services
 
 
@@ -162,7 +163,7 @@ async def store_documents(services: Services, runtime: ExchangeRuntime, group: S
 def _insert_new_inbox_rows(dialect: str) -> ReturningInsert[tuple[int, str, str]]:
     """INSERT … ON CONFLICT (sender node, message id) DO NOTHING RETURNING: the rows not returned are replays.
     Built once per dialect; building it costs about as much CPU as running it."""
-    table = cast(Table, InboxMessage.__table__)
+    table = table_of(InboxMessage)
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     return (insert(table).on_conflict_do_nothing(index_elements=["sender_node_id", "message_id"])
             .returning(table.c.id, table.c.sender_node_id, table.c.message_id))

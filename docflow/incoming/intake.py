@@ -6,14 +6,15 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, insert, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from docflow.exchange.envelope import Envelope
 from docflow.incoming.models import IncomingAttachment, IncomingDocument, Source
 from docflow.incoming.rules import State
+from oa.database import table_of
 from oa.org.models import Person, PersonRole, Unit
 from oa.org.roles import Role
 from oa.uow import UnitOfWork
@@ -69,9 +70,9 @@ def elements_json(envelope: Envelope) -> dict[str, Any]:
 
 
 # The tables rather than the classes: plain multi-row INSERTs, without the ORM's per-object bookkeeping.
-_INCOMING = cast(Table, IncomingDocument.__table__)
+_INCOMING = table_of(IncomingDocument)
 _INSERT_INCOMING = insert(_INCOMING).returning(_INCOMING.c.id, _INCOMING.c.inbox_message_id)
-_INSERT_ATTACHMENTS = insert(cast(Table, IncomingAttachment.__table__))
+_INSERT_ATTACHMENTS = insert(table_of(IncomingAttachment))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,13 @@ People appear in the pure core as strings (their ids), so the rules stay free of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from docflow.outgoing.models import Document, DocumentTask
 from docflow.rules.workflow_definition import StepKind, definition_from_dict, definition_to_dict
-from docflow.rules.workflow_state import DocState, Flow, Handoff, Signoff, Task
+from docflow.rules.workflow_state import DocState, Flow, Handoff, Signoff, Task, TaskOutcome, TaskStatus
 
 
 def pid(person: str) -> int:
@@ -37,7 +38,24 @@ def flow_json(flow: Flow) -> dict[str, Any]:
     }
 
 
-def task_from_row(row: DocumentTask) -> Task:
+class TaskColumns(Protocol):
+    """A task as read: the mapped row or a plain result row of `document_tasks`."""
+
+    task_no: int
+    step: StepKind
+    holder_id: int
+    round: int
+    created_at: datetime
+    assigned_by_id: int | None
+    due_at: datetime | None
+    status: TaskStatus
+    outcome: TaskOutcome | None
+    opinion: str
+    acted_by_id: int | None
+    closed_at: datetime | None
+
+
+def task_from_row(row: TaskColumns) -> Task:
     return Task(
         id=row.task_no, step=row.step, holder=str(row.holder_id), round=row.round, created_at=row.created_at,
         assigned_by=str(row.assigned_by_id) if row.assigned_by_id else None, due_at=row.due_at,
@@ -46,7 +64,7 @@ def task_from_row(row: DocumentTask) -> Task:
     )
 
 
-def flow_from_rows(document: Document, tasks: list[DocumentTask]) -> Flow:
+def flow_from_rows(document: Document, tasks: Sequence[TaskColumns]) -> Flow:
     data = document.flow
     handoff = data.get("handoff")
     signoff = data.get("signoff")
@@ -74,6 +92,18 @@ def task_row(document_id: int, task: Task) -> DocumentTask:
         due_at=task.due_at, status=task.status, outcome=task.outcome, opinion=task.opinion,
         acted_by_id=pid(task.acted_by) if task.acted_by else None, closed_at=task.closed_at,
     )
+
+
+def task_values(document_id: int, task: Task) -> dict[str, Any]:
+    """The columns of a new task row, for a Core INSERT."""
+    return {
+        "document_id": document_id, "task_no": task.id, "step": task.step, "holder_id": pid(task.holder),
+        "round": task.round, "created_at": task.created_at,
+        "assigned_by_id": pid(task.assigned_by) if task.assigned_by else None, "due_at": task.due_at,
+        "status": task.status, "outcome": task.outcome, "opinion": task.opinion,
+        "acted_by_id": pid(task.acted_by) if task.acted_by else None, "closed_at": task.closed_at,
+        "reminded_near_at": None, "reminded_overdue_at": None,
+    }
 
 
 def closed_values(task: Task) -> dict[str, Any]:

@@ -84,6 +84,14 @@ class DocumentTask(Base):
     reminded_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
+# The 待办 page straight from an index, in its order (deadline first, no deadline last, newest first): without it
+# PostgreSQL read and sorted every open task of the holder, with a join per task, for each 20-row page (10 ms for
+# a holder with 2,500 open tasks). Partial, so closed tasks (the bulk of the table) are not in it. PostgreSQL's
+# ascending order already puts NULLs last; SQLite sorts NULLs first, so there the index narrows and a sort orders.
+Index("ix_document_tasks_todo", DocumentTask.holder_id, DocumentTask.due_at, DocumentTask.created_at.desc(),
+      postgresql_where=DocumentTask.status == "open", sqlite_where=DocumentTask.status == "open")
+
+
 class DocumentAction(Base):
     """The document's history: every action, who (and for whom), from which state to which, with the opinion."""
 

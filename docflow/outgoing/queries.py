@@ -6,14 +6,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from docflow.outgoing.models import Delegation, Document, DocumentAction, DocumentTask, DocumentVersion
 from docflow.outgoing.schemas import ListItem, ListQuery
 from docflow.rules.workflow_state import DocState, TaskStatus
 from oa.auth.principal import Principal
+from oa.database import table_of
 from oa.org.models import Person
+
+_TASKS = table_of(DocumentTask)
+_DOCUMENTS = table_of(Document)
+_DELEGATIONS = table_of(Delegation)
+_DELEGATORS = select(_DELEGATIONS.c.person_id).where(
+    _DELEGATIONS.c.delegate_id == bindparam("me"), _DELEGATIONS.c.revoked_at.is_(None),
+    _DELEGATIONS.c.starts_at <= bindparam("now"), _DELEGATIONS.c.ends_at > bindparam("now"),
+)
 
 
 async def _holders(session: AsyncSession, me: Principal, now: datetime) -> list[int]:
@@ -22,10 +31,7 @@ async def _holders(session: AsyncSession, me: Principal, now: datetime) -> list[
     Read first, as a short list: `holder_id = me OR holder_id IN (subquery)` cannot use the (holder, status)
     index, so PostgreSQL scanned every open task of the county for each 待办 (milliseconds per 10,000 open tasks).
     """
-    delegators = (await session.execute(select(Delegation.person_id).where(
-        Delegation.delegate_id == me.person_id, Delegation.revoked_at.is_(None), Delegation.starts_at <= now,
-        Delegation.ends_at > now,
-    ))).scalars().all()
+    delegators = (await session.execute(_DELEGATORS, {"me": me.person_id, "now": now})).scalars().all()
     return [me.person_id, *sorted(set(delegators) - {me.person_id})]
 
 
@@ -39,32 +45,52 @@ def _filters(query: ListQuery) -> list[Any]:
     return conditions
 
 
-async def _page(session: AsyncSession, stmt: Select[Any], query: ListQuery) -> tuple[list[Any], int]:
+def _paged(stmt: Select[Any]) -> Select[Any]:
+    return stmt.limit(bindparam("page_limit")).offset(bindparam("page_offset"))
+
+
+def _counted(stmt: Select[Any]) -> Select[Any]:
+    return select(func.count()).select_from(stmt.order_by(None).subquery())
+
+
+async def _page(session: AsyncSession, page: Select[Any], count: Select[Any], params: dict[str, Any],
+                query: ListQuery) -> tuple[list[Any], int]:
+    """One page of `page` (a statement ending in `_paged`), and the total from `count` when the page is full."""
     offset = (query.page - 1) * query.page_size
-    rows = list((await session.execute(stmt.offset(offset).limit(query.page_size))).all())
+    rows = list((await session.execute(page, {**params, "page_limit": query.page_size,
+                                              "page_offset": offset})).all())
     if len(rows) < query.page_size and (rows or offset == 0):
         # A short page is the last one, so it tells the total: most people's 待办 fits on one page, and the
         # count query is saved on every such call.
         return rows, offset + len(rows)
-    total = (await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one()
-    return rows, total
+    return rows, (await session.execute(count, params)).scalar_one()
 
 
-def _todo_stmt(holders: list[int]) -> Select[Any]:
-    return (
-        select(Document.id, Document.title, Document.doc_type, Document.state, Document.doc_number, Document.urgency,
-               Document.updated_at, DocumentTask.task_no, DocumentTask.step, DocumentTask.due_at)
-        .join(Document, Document.id == DocumentTask.document_id)
-        .where(DocumentTask.status == TaskStatus.OPEN, DocumentTask.holder_id.in_(holders))
-    )
+# The 待办 as Core statements on the tables, the plain list built once (it is read on every page load and every
+# action); a search or a filter builds its own.
+_TODO = (
+    select(_DOCUMENTS.c.id, _DOCUMENTS.c.title, _DOCUMENTS.c.doc_type, _DOCUMENTS.c.state, _DOCUMENTS.c.doc_number,
+           _DOCUMENTS.c.urgency, _DOCUMENTS.c.updated_at, _TASKS.c.task_no, _TASKS.c.step, _TASKS.c.due_at)
+    .select_from(_TASKS.join(_DOCUMENTS, _DOCUMENTS.c.id == _TASKS.c.document_id))
+    .where(_TASKS.c.status == TaskStatus.OPEN, _TASKS.c.holder_id.in_(bindparam("holders", expanding=True)))
+)
+# Deadline first, no deadline last, newest first: the order of ix_document_tasks_todo on PostgreSQL.
+_TODO_ORDER = (_TASKS.c.due_at.asc().nulls_last(), _TASKS.c.created_at.desc())
+_TODO_PAGE = _paged(_TODO.order_by(*_TODO_ORDER))
+_TODO_COUNT = _counted(_TODO)
 
 
 async def todo(session: AsyncSession, me: Principal, query: ListQuery, now: datetime) -> tuple[list[ListItem], int]:
-    stmt = _todo_stmt(await _holders(session, me, now)).where(*_filters(query))
+    params: dict[str, Any] = {"holders": await _holders(session, me, now)}
+    page, count = _TODO_PAGE, _TODO_COUNT
+    conditions = _filters(query)
     if query.overdue:
-        stmt = stmt.where(DocumentTask.due_at < now)
-    stmt = stmt.order_by(DocumentTask.due_at.is_(None), DocumentTask.due_at, DocumentTask.created_at.desc())
-    rows, total = await _page(session, stmt, query)
+        conditions.append(_TASKS.c.due_at < bindparam("now"))
+        params["now"] = now
+    if conditions:
+        stmt = _TODO.where(*conditions)
+        page, count = _paged(stmt.order_by(*_TODO_ORDER)), _counted(stmt)
+    rows, total = await _page(session, page, count, params, query)
     return [ListItem(id=r.id, title=r.title, doc_type=r.doc_type, state=r.state, doc_number=r.doc_number,
                      urgency=r.urgency, updated_at=r.updated_at, task_no=r.task_no, step=r.step, due_at=r.due_at,
                      overdue=bool(r.due_at and r.due_at < now)) for r in rows], total
@@ -84,31 +110,29 @@ async def done(session: AsyncSession, me: Principal, query: ListQuery) -> tuple[
         DocumentTask.status == TaskStatus.DONE,
         or_(DocumentTask.acted_by_id == me.person_id, DocumentTask.holder_id == me.person_id),
     )
-    stmt = select(*_DOC_COLUMNS).where(Document.id.in_(mine), *_filters(query)).order_by(Document.updated_at.desc())
-    rows, total = await _page(session, stmt, query)
+    stmt = select(*_DOC_COLUMNS).where(Document.id.in_(mine), *_filters(query))
+    rows, total = await _page(session, _paged(stmt.order_by(Document.updated_at.desc())), _counted(stmt), {}, query)
     return _doc_items(rows), total
 
 
 async def drafts(session: AsyncSession, me: Principal, query: ListQuery) -> tuple[list[ListItem], int]:
     stmt = select(*_DOC_COLUMNS).where(Document.drafter_id == me.person_id, Document.state == DocState.DRAFT,
-                                       *_filters(query)).order_by(Document.updated_at.desc())
-    rows, total = await _page(session, stmt, query)
+                                       *_filters(query))
+    rows, total = await _page(session, _paged(stmt.order_by(Document.updated_at.desc())), _counted(stmt), {}, query)
     return _doc_items(rows), total
 
 
 async def sent(session: AsyncSession, me: Principal, query: ListQuery) -> tuple[list[ListItem], int]:
     stmt = select(*_DOC_COLUMNS).where(Document.drafter_id == me.person_id, Document.state != DocState.DRAFT,
-                                       *_filters(query)).order_by(Document.updated_at.desc())
-    rows, total = await _page(session, stmt, query)
+                                       *_filters(query))
+    rows, total = await _page(session, _paged(stmt.order_by(Document.updated_at.desc())), _counted(stmt), {}, query)
     return _doc_items(rows), total
 
 
 async def counts(session: AsyncSession, me: Principal, now: datetime) -> dict[str, int]:
-    todo_sub = _todo_stmt(await _holders(session, me, now)).subquery()
-    todo_total = (await session.execute(select(func.count()).select_from(todo_sub))).scalar_one()
-    overdue = (await session.execute(
-        select(func.count()).select_from(todo_sub).where(and_(todo_sub.c.due_at.is_not(None),
-                                                              todo_sub.c.due_at < now)))).scalar_one()
+    holders = {"holders": await _holders(session, me, now)}
+    todo_total = (await session.execute(_TODO_COUNT, holders)).scalar_one()
+    overdue = (await session.execute(_counted(_TODO.where(_TASKS.c.due_at < now)), holders)).scalar_one()
     draft_total = (await session.execute(select(func.count()).select_from(Document).where(
         Document.drafter_id == me.person_id, Document.state == DocState.DRAFT))).scalar_one()
     return {"todo": todo_total, "overdue": overdue, "drafts": draft_total}

@@ -8,16 +8,18 @@ the caller's unit of work, so either everything happens or nothing does.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from docflow.numbering.service import take_number, void_numbers_of
 from docflow.outgoing import hooks
 from docflow.outgoing.access import can_read, require_drafter
 from docflow.outgoing.content import check_content, content_json
 from docflow.outgoing.directory import check_people, delegations_in_force, roster_of
-from docflow.outgoing.flows import closed_values, flow_from_rows, flow_json, task_row
+from docflow.outgoing.flows import closed_values, flow_from_rows, flow_json, task_row, task_values
 from docflow.outgoing.models import Document, DocumentAction, DocumentTask, DocumentVersion
 from docflow.outgoing.notifications import emit
 from docflow.outgoing.schemas import ActionIn, ContentSave, DraftCreate
@@ -47,6 +49,7 @@ from docflow.rules.workflow_errors import IllegalMove, NotTaskHolder
 from docflow.rules.workflow_outcome import ChangeKind, Outcome
 from docflow.rules.workflow_state import DocState, Flow, start_flow
 from oa.auth.principal import Principal
+from oa.database import table_of
 from oa.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from oa.settings import Settings
 from oa.uow import UnitOfWork
@@ -81,20 +84,34 @@ async def create_draft(uow: UnitOfWork, me: Principal, data: DraftCreate, settin
     return document
 
 
+# The statements every workflow action runs, built once: building and keying a statement cost about as much as
+# executing it, and these run on every approval in the county.
+_DOCUMENTS = table_of(Document)
+_TASKS = table_of(DocumentTask)
+_LOCK_DOCUMENT = select(Document).where(Document.id == bindparam("document_id")).with_for_update()
+_TASKS_OF = select(*_TASKS.c).where(_TASKS.c.document_id == bindparam("document_id"))
+_INSERT_TASKS = insert(_TASKS)
+_INSERT_ACTION = insert(table_of(DocumentAction))
+_CLOSE_TASK = update(_TASKS).where(
+    _TASKS.c.document_id == bindparam("b_document_id"), _TASKS.c.task_no == bindparam("b_task_no"),
+).values({column: bindparam(f"b_{column}", type_=_TASKS.c[column].type)
+          for column in ("status", "outcome", "opinion", "closed_at", "acted_by_id")})
+# What an action changes on the document row; the loaded object is told the same values (`_advance_document`).
+_FLOW_COLUMNS = ("state", "flow", "doc_number", "sealed_at", "dispatched_at", "version", "updated_at")
+_ADVANCE_DOCUMENT = update(_DOCUMENTS).where(_DOCUMENTS.c.id == bindparam("b_id")).values(
+    {column: bindparam(f"b_{column}", type_=_DOCUMENTS.c[column].type) for column in _FLOW_COLUMNS})
+
+
 async def lock_document(session: AsyncSession, document_id: int) -> Document:
-    document = (
-        await session.execute(select(Document).where(Document.id == document_id).with_for_update())
-    ).scalar_one_or_none()
+    document = (await session.execute(_LOCK_DOCUMENT, {"document_id": document_id})).scalar_one_or_none()
     if document is None:
         raise NotFound(f"公文 {document_id} 不存在")
     return document
 
 
 async def load_flow(session: AsyncSession, document: Document) -> Flow:
-    tasks = (
-        await session.execute(select(DocumentTask).where(DocumentTask.document_id == document.id))
-    ).scalars().all()
-    return flow_from_rows(document, list(tasks))
+    tasks = (await session.execute(_TASKS_OF, {"document_id": document.id})).all()
+    return flow_from_rows(document, tasks)
 
 
 async def save_content(uow: UnitOfWork, me: Principal, document_id: int, data: ContentSave,
@@ -197,33 +214,41 @@ async def _apply(
 
 async def _persist(uow: UnitOfWork, me: Principal, document: Document, outcome: Outcome) -> None:
     session, flow, record = uow.session, outcome.flow, outcome.record
+    created = [task_values(document.id, c.task) for c in outcome.task_changes if c.kind is ChangeKind.CREATED]
     for change in outcome.task_changes:
-        if change.kind is ChangeKind.CREATED:
-            session.add(task_row(document.id, change.task))
-        else:
-            result = await session.execute(
-                update(DocumentTask)
-                .where(DocumentTask.document_id == document.id, DocumentTask.task_no == change.task.id)
-                .values(**closed_values(change.task))
-            )
+        if change.kind is not ChangeKind.CREATED:
+            values = {f"b_{k}": v for k, v in closed_values(change.task).items()}
+            result = await session.execute(_CLOSE_TASK, {"b_document_id": document.id,
+                                                         "b_task_no": change.task.id, **values})
             assert result.rowcount == 1  # type: ignore[attr-defined]
-    document.state = flow.state
-    document.flow = flow_json(flow)
-    document.doc_number = flow.doc_number
-    document.sealed_at = flow.sealed_at
-    if flow.state is DocState.DISPATCHED and document.dispatched_at is None:
-        document.dispatched_at = uow.now
-    document.version += 1
-    document.updated_at = uow.now
+    if created:
+        await session.execute(_INSERT_TASKS, created)
+    dispatched = document.dispatched_at
+    if flow.state is DocState.DISPATCHED and dispatched is None:
+        dispatched = uow.now
+    await _advance_document(session, document, {
+        "state": flow.state, "flow": flow_json(flow), "doc_number": flow.doc_number, "sealed_at": flow.sealed_at,
+        "dispatched_at": dispatched, "version": document.version + 1, "updated_at": uow.now,
+    })
     acting_for = int(record.acting_for) if record.acting_for else None
-    session.add(DocumentAction(document_id=document.id, action=record.action.value, actor_id=me.person_id,
-                               acting_for_id=acting_for, from_state=record.from_state.value,
-                               to_state=record.to_state.value, note=record.note, at=uow.now))
+    await session.execute(_INSERT_ACTION, {
+        "document_id": document.id, "action": record.action.value, "actor_id": me.person_id,
+        "acting_for_id": acting_for, "from_state": record.from_state.value, "to_state": record.to_state.value,
+        "note": record.note, "at": uow.now,
+    })
     uow.audit(f"docflow.document.{record.action.value}", target_type="document", target_id=document.id,
               unit_id=document.unit_id, acting_for_id=acting_for,
               detail={"from": record.from_state.value, "to": record.to_state.value, "note": record.note[:500]})
     emit(uow, outcome.events, title=document.title)
     await session.flush()
+
+
+async def _advance_document(session: AsyncSession, document: Document, values: dict[str, Any]) -> None:
+    """Write the flow columns with one prepared UPDATE and give the loaded object the same values as committed
+    state, so the ORM does not write them a second time (edits of the content still flush as usual)."""
+    await session.execute(_ADVANCE_DOCUMENT, {"b_id": document.id, **{f"b_{k}": v for k, v in values.items()}})
+    for column, value in values.items():
+        set_committed_value(document, column, value)
 
 
 async def _require_read(session: AsyncSession, me: Principal, document: Document) -> None:

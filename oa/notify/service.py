@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Row, Text, and_, bindparam, cast, delete, func, or_, select, update
+from sqlalchemy import BigInteger, Row, Text, and_, bindparam, cast, delete, func, or_, select, text
 from sqlalchemy import insert as insert_rows
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oa.database import table_of
 from oa.notify.models import NotificationCursor, NotificationEvent
 
 
@@ -34,25 +34,11 @@ async def write_events(session: AsyncSession, events: Sequence[PendingEvent], no
     if not per_recipient:
         return set()
     recipients = sorted(per_recipient)  # one lock order everywhere: no deadlocks between fan-outs
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(NotificationCursor)
-        .values([{"person_id": pid, "last_seq": 0} for pid in recipients])
-        .on_conflict_do_nothing(index_elements=["person_id"])
-    )
+    counts = {pid: len(per_recipient[pid]) for pid in recipients}
     if session.bind.dialect.name == "postgresql":
-        lasts = await _advance_cursors_pg(session, {pid: len(per_recipient[pid]) for pid in recipients})
+        lasts = await _advance_cursors_pg(session, counts)
     else:
-        lasts = {}
-        for pid in recipients:
-            lasts[pid] = (
-                await session.execute(
-                    update(NotificationCursor)
-                    .where(NotificationCursor.person_id == pid)
-                    .values(last_seq=NotificationCursor.last_seq + len(per_recipient[pid]))
-                    .returning(NotificationCursor.last_seq)
-                )
-            ).scalar_one()
+        lasts = await _advance_cursors_sqlite(session, counts)
     rows: list[dict[str, Any]] = []
     for pid in recipients:
         mine = per_recipient[pid]
@@ -61,33 +47,50 @@ async def write_events(session: AsyncSession, events: Sequence[PendingEvent], no
             {"recipient_id": pid, "seq": first + i, "type": e.type, "payload": e.payload, "created_at": now}
             for i, e in enumerate(mine)
         )
-    await session.execute(insert_rows(NotificationEvent), rows)
+    await session.execute(_INSERT_EVENTS, rows)
     return set(recipients)
 
 
+# On the tables, not the mapped classes: Core statements, without the ORM's bulk-insert handling of each call.
+_INSERT_EVENTS = insert_rows(table_of(NotificationEvent))
+_CURSORS = table_of(NotificationCursor)
+# Text, because SQLAlchemy cannot cache an upsert built from `unnest(...)`: it compiled it again on every action.
+_CURSOR_UPSERT_PG = text(
+    "INSERT INTO notification_cursors (person_id, last_seq) "
+    "SELECT step.pid, step.n FROM unnest(:pids, :counts) AS step(pid, n) ORDER BY step.pid "
+    "ON CONFLICT (person_id) DO UPDATE SET last_seq = notification_cursors.last_seq + excluded.last_seq "
+    "RETURNING person_id, last_seq"
+).bindparams(bindparam("pids", type_=ARRAY(BigInteger)), bindparam("counts", type_=ARRAY(BigInteger)))
+
+
 async def _advance_cursors_pg(session: AsyncSession, counts: dict[int, int]) -> dict[int, int]:
-    """Lock the cursors in person order with one statement, then advance them all with another.
+    """Create the missing cursors and advance them all, in person order, with one statement.
 
     One UPDATE per recipient made a distribution to 5,000 people cost 5,000 round trips inside the transaction
-    (seconds, with the cursors locked). `ORDER BY ... FOR UPDATE` locks the rows in the sorted order, so two
-    fan-outs over overlapping people still cannot deadlock; the UPDATE then finds them already locked.
+    (seconds, with the cursors locked); an INSERT of the missing cursors, a `SELECT … FOR UPDATE` and an UPDATE
+    cost three on every action. The upsert takes its rows in person order (`ORDER BY` in its SELECT), so it locks
+    the cursors in that order and two fan-outs over overlapping people still cannot deadlock.
     """
     pids = sorted(counts)
-    await session.execute(
-        select(NotificationCursor.person_id).where(NotificationCursor.person_id.in_(pids))
-        .order_by(NotificationCursor.person_id).with_for_update()
-    )
-    step = func.unnest(
-        bindparam("pids", pids, type_=ARRAY(BigInteger)), bindparam("counts", [counts[p] for p in pids],
-                                                                    type_=ARRAY(BigInteger)),
-    ).table_valued("pid", "n").render_derived(name="step")
-    result = await session.execute(
-        update(NotificationCursor)
-        .where(NotificationCursor.person_id == step.c.pid)
-        .values(last_seq=NotificationCursor.last_seq + step.c.n)
-        .returning(NotificationCursor.person_id, NotificationCursor.last_seq)
-    )
+    result = await session.execute(_CURSOR_UPSERT_PG, {"pids": pids, "counts": [counts[p] for p in pids]})
     return {int(pid): int(last) for pid, last in result.all()}
+
+
+_SQLITE_ROWS_PER_UPSERT = 500  # two parameters a row, well inside SQLite's limit on bound variables
+
+
+async def _advance_cursors_sqlite(session: AsyncSession, counts: dict[int, int]) -> dict[int, int]:
+    """The same upsert as PostgreSQL's, as VALUES in chunks: SQLite has one writer at a time, so no lock order."""
+    pids = sorted(counts)
+    lasts: dict[int, int] = {}
+    for start in range(0, len(pids), _SQLITE_ROWS_PER_UPSERT):
+        chunk = pids[start:start + _SQLITE_ROWS_PER_UPSERT]
+        rows = sqlite_insert(_CURSORS).values([{"person_id": p, "last_seq": counts[p]} for p in chunk])
+        upsert = rows.on_conflict_do_update(
+            index_elements=["person_id"], set_={"last_seq": _CURSORS.c.last_seq + rows.excluded.last_seq},
+        ).returning(_CURSORS.c.person_id, _CURSORS.c.last_seq)
+        lasts.update((int(pid), int(last)) for pid, last in (await session.execute(upsert)).all())
+    return lasts
 
 
 async def events_after(
