@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import platform
 import statistics
@@ -39,6 +40,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -306,6 +308,76 @@ async def todo_latency(services: Services, pool: asyncpg.Pool, people: list[Prin
     return mine, theirs
 
 
+# -- app nodes: one process each ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Nodes:
+    """App node processes, each with its own services, connection pools and share of the workers, as several
+    `oa serve` processes on one host are (docs/operations.md): one Python process cannot use a second core."""
+
+    processes: list[multiprocessing.process.BaseProcess]
+    pipes: list[Connection]
+
+    @classmethod
+    def start(cls, count: int, environ: dict[str, str], dsn: str, desks: list[Desk], pool: int) -> Nodes:
+        context = multiprocessing.get_context("spawn")
+        processes: list[multiprocessing.process.BaseProcess] = []
+        pipes: list[Connection] = []
+        for index in range(count):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=node_main, args=(theirs, environ, dsn, desks[index::count], pool))
+            process.start()
+            processes.append(process)
+            pipes.append(mine)
+        for pipe in pipes:  # each node has connected and warmed up both kinds of completion
+            if pipe.recv() != "ready":
+                raise SystemExit("an app node failed to start")
+        return cls(processes, pipes)
+
+    async def drive(self, kind: str, seconds: float) -> Run:
+        for pipe in self.pipes:
+            pipe.send((kind, seconds))
+        results = [await asyncio.to_thread(pipe.recv) for pipe in self.pipes]
+        run = Run()
+        for completions, elapsed, latencies in results:
+            run.completions += completions
+            run.elapsed = max(run.elapsed, elapsed)
+            run.latencies.extend(latencies)
+        return run
+
+    def stop(self) -> None:
+        for pipe in self.pipes:
+            pipe.send(None)
+        for process in self.processes:
+            process.join(timeout=30)
+
+
+def node_main(pipe: Connection, environ: dict[str, str], dsn: str, desks: list[Desk], pool: int) -> None:
+    uvloop.run(node_loop(pipe, environ, dsn, desks, pool))
+
+
+async def node_loop(pipe: Connection, environ: dict[str, str], dsn: str, desks: list[Desk], pool_size: int) -> None:
+    services = Services.create(Settings.from_environ(environ))
+    await services.bus.start()  # type: ignore[attr-defined]
+    pool = await asyncpg.create_pool(dsn, min_size=pool_size, max_size=pool_size * 2)
+    kinds: dict[str, Callable[[Desk], Callable[[], Awaitable[None]]]] = {
+        "raw": lambda desk: raw(pool, desk), "ours": lambda desk: ours(services, desk)}
+    try:
+        # A short warm-up of each, not counted: connections, statement caches, the demo's first rows.
+        for kind in kinds.values():
+            await drive([kind(d) for d in desks], 1.0)
+        pipe.send("ready")
+        while (command := await asyncio.to_thread(pipe.recv)) is not None:
+            name, seconds = command
+            run = await drive([kinds[name](d) for d in desks], seconds)
+            pipe.send((run.completions, run.elapsed, run.latencies))
+    finally:
+        await pool.close()
+        await services.bus.close()  # type: ignore[attr-defined]
+        await services.close()
+
+
 # -- the run -------------------------------------------------------------------------------------------------------
 
 
@@ -321,18 +393,19 @@ async def main(args: argparse.Namespace) -> None:
     base = ADMIN_URL.rsplit("/", 1)[0]
     await admin(f'CREATE DATABASE "{name}"')
     try:
-        settings = Settings.from_environ({
+        environ = {
             "OA_DATABASE_URL": f"{base.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{name}",
             "OA_DATA_DIR": args.data_dir, "OA_KEYS_DIR": args.data_dir, "OA_LOG_JSON": "false",
-            "OA_DB_POOL_SIZE": str(args.pool)})
+            "OA_DB_POOL_SIZE": str(args.pool)}
+        settings = Settings.from_environ(environ)
         await asyncio.to_thread(upgrade, settings)
-        await run_bench(settings, f"{base}/{name}", args)
+        await run_bench(settings, environ, f"{base}/{name}", args)
     finally:
         if not args.keep:
             await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-async def run_bench(settings: Settings, dsn: str, args: argparse.Namespace) -> None:
+async def run_bench(settings: Settings, environ: dict[str, str], dsn: str, args: argparse.Namespace) -> None:
     from oa.demo.load import load_demo
 
     services = Services.create(settings)
@@ -359,14 +432,15 @@ async def run_bench(settings: Settings, dsn: str, args: argparse.Namespace) -> N
 
         ours_runs: list[Run] = []
         raw_runs: list[Run] = []
-        # A short warm-up of each, not counted: connections, statement caches, the demo's first rows.
-        await drive([raw(pool, d) for d in working], 1.0)
-        await drive([ours(services, d) for d in working], 1.0)
-        for round_no in range(1, args.rounds + 1):
-            raw_runs.append(await drive([raw(pool, d) for d in working], args.seconds))
-            ours_runs.append(await drive([ours(services, d) for d in working], args.seconds))
-            print(f"  round {round_no}: raw {raw_runs[-1].per_second:,.0f}/s, "
-                  f"ours {ours_runs[-1].per_second:,.0f}/s", flush=True)
+        nodes = Nodes.start(args.processes, environ, dsn, working, args.pool)
+        try:
+            for round_no in range(1, args.rounds + 1):
+                raw_runs.append(await nodes.drive("raw", args.seconds))
+                ours_runs.append(await nodes.drive("ours", args.seconds))
+                print(f"  round {round_no}: raw {raw_runs[-1].per_second:,.0f}/s, "
+                      f"ours {ours_runs[-1].per_second:,.0f}/s", flush=True)
+        finally:
+            nodes.stop()
         mine, theirs = await todo_latency(services, pool, [d.reviewer for d in idle], args.todo_calls)
     finally:
         await pool.close()
@@ -378,7 +452,7 @@ async def run_bench(settings: Settings, dsn: str, args: argparse.Namespace) -> N
     ours_lat = [x for r in ours_runs for x in r.latencies]
     raw_lat = [x for r in raw_runs for x in r.latencies]
     print()
-    print(f"python {platform.python_version()}, nproc {os.cpu_count()}, "
+    print(f"python {platform.python_version()}, nproc {os.cpu_count()}, {args.processes} app node process(es), "
           f"{args.workers} workers, {args.rounds} rounds × {args.seconds:g} s, {documents:,} documents, "
           f"{tasks:,} tasks; command: {' '.join(sys.argv)}")
     print()
@@ -400,6 +474,8 @@ async def run_bench(settings: Settings, dsn: str, args: argparse.Namespace) -> N
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=8, help="concurrent reviewers completing tasks (≤ 40)")
+    parser.add_argument("--processes", type=int, default=2,
+                        help="app nodes, one process each, sharing the workers (2: one `oa serve` per core)")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one measured round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of raw then ours")
     parser.add_argument("--documents", type=int, default=100_000, help="documents in the database")

@@ -34,14 +34,16 @@ _ACTIVE_WITH_ROLES = (select(_PEOPLE.c.id, _ROLES.c.role).select_from(_PEOPLE.jo
                       .where(_PEOPLE.c.active.is_(True)))
 _ROSTER = _ACTIVE_WITH_ROLES.where(_PEOPLE.c.unit_id == bindparam("unit_id"))
 _ROLES_OF = _ACTIVE_WITH_ROLES.where(_PEOPLE.c.id.in_(bindparam("ids", expanding=True)))
+_ROSTER_AND_NAMED = select(_PEOPLE.c.id, _ROLES.c.role, _PEOPLE.c.unit_id).select_from(_PEOPLE.join(_ROLES)).where(
+    _PEOPLE.c.active.is_(True),
+    (_PEOPLE.c.unit_id == bindparam("unit_id")) | _PEOPLE.c.id.in_(bindparam("ids", expanding=True)))
 _IN_FORCE = select(_DELEGATIONS.c.person_id, _DELEGATIONS.c.delegate_id, _DELEGATIONS.c.starts_at,
                    _DELEGATIONS.c.ends_at).where(
     _DELEGATIONS.c.revoked_at.is_(None), _DELEGATIONS.c.starts_at <= bindparam("now"),
     _DELEGATIONS.c.ends_at > bindparam("now"))
 
 
-async def roster_of(session: AsyncSession, unit_id: int) -> Roster:
-    rows = (await session.execute(_ROSTER, {"unit_id": unit_id})).all()
+def _roster(rows: Iterable[tuple[int, str]]) -> Roster:
     by_role: dict[str, set[str]] = defaultdict(set)
     for person_id, role in rows:
         by_role[Role(role).value].add(str(person_id))
@@ -51,6 +53,17 @@ async def roster_of(session: AsyncSession, unit_id: int) -> Roster:
     return roster
 
 
+def _require_found(wanted: set[int], found: set[int], field: str) -> None:
+    missing = sorted(wanted - found)
+    if missing:
+        message = f"人员 {', '.join(map(str, missing))} 不存在、已停用或不能办理公文"
+        raise InvalidInput(message, errors=[FieldError(field, message)])
+
+
+async def roster_of(session: AsyncSession, unit_id: int) -> Roster:
+    return _roster((await session.execute(_ROSTER, {"unit_id": unit_id})).tuples().all())
+
+
 async def check_people(session: AsyncSession, ids: Iterable[int], field: str) -> None:
     """Holders named by the user must be active people with a business role (never an administrator)."""
     wanted = set(ids)
@@ -58,10 +71,15 @@ async def check_people(session: AsyncSession, ids: Iterable[int], field: str) ->
         return
     found = {pid for pid, role in (await session.execute(_ROLES_OF, {"ids": sorted(wanted)})).all()
              if Role(role) in BUSINESS_ROLES}
-    missing = sorted(wanted - found)
-    if missing:
-        message = f"人员 {', '.join(map(str, missing))} 不存在、已停用或不能办理公文"
-        raise InvalidInput(message, errors=[FieldError(field, message)])
+    _require_found(wanted, found, field)
+
+
+async def roster_checking(session: AsyncSession, unit_id: int, named: Iterable[int], field: str) -> Roster:
+    """`roster_of(unit_id)` and `check_people(named)` with one query: every workflow action needs both."""
+    wanted = set(named)
+    rows = (await session.execute(_ROSTER_AND_NAMED, {"unit_id": unit_id, "ids": sorted(wanted)})).tuples().all()
+    _require_found(wanted, {pid for pid, role, _ in rows if pid in wanted and Role(role) in BUSINESS_ROLES}, field)
+    return _roster((pid, role) for pid, role, unit in rows if unit == unit_id)
 
 
 async def delegations_in_force(session: AsyncSession, now: datetime) -> list[Delegation]:

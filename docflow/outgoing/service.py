@@ -18,7 +18,7 @@ from docflow.numbering.service import take_number, void_numbers_of
 from docflow.outgoing import hooks
 from docflow.outgoing.access import can_read, require_drafter
 from docflow.outgoing.content import check_content, content_json
-from docflow.outgoing.directory import check_people, delegations_in_force, roster_of
+from docflow.outgoing.directory import delegations_in_force, roster_checking, roster_of
 from docflow.outgoing.flows import closed_values, flow_from_rows, flow_json, task_row, task_values
 from docflow.outgoing.models import Document, DocumentAction, DocumentTask, DocumentVersion
 from docflow.outgoing.notifications import emit
@@ -45,6 +45,7 @@ from docflow.rules.workflow_commands import (
     Urge,
     Withdraw,
 )
+from docflow.rules.workflow_definition import Roster
 from docflow.rules.workflow_errors import IllegalMove, NotTaskHolder
 from docflow.rules.workflow_outcome import ChangeKind, Outcome
 from docflow.rules.workflow_state import DocState, Flow, start_flow
@@ -127,7 +128,7 @@ async def save_content(uow: UnitOfWork, me: Principal, document_id: int, data: C
     await check_content(session, data.content, document.identifier, classified_system=settings.classified_system)
     flow = await load_flow(session, document)
     command: Command = Edit(summary=data.summary or "修改", substantive=substantive)
-    outcome = await _apply(session, me, document, flow, command, uow)
+    outcome = await _apply(session, me, flow, command, uow, await roster_of(session, document.unit_id))
     step = outcome.record.from_state
     document.content = content_json(data.content)
     document.title, document.doc_type = data.content.title, data.content.doc_type
@@ -144,9 +145,10 @@ async def act(uow: UnitOfWork, me: Principal, document_id: int, data: ActionIn, 
     document = await lock_document(session, document_id)
     await _require_read(session, me, document)
     flow = await load_flow(session, document)
-    await check_people(session, [*data.next_holders, *data.people, *([data.to] if data.to else [])], "holders")
+    roster = await roster_checking(session, document.unit_id,
+                                   [*data.next_holders, *data.people, *([data.to] if data.to else [])], "holders")
     command = await _command(uow, document, flow, data)
-    outcome = await _apply(session, me, document, flow, command, uow)
+    outcome = await _apply(session, me, flow, command, uow, roster)
     await _persist(uow, me, document, outcome)
     if outcome.record.action is Action.CANCEL and document.doc_number:
         await void_numbers_of(session, document.id, data.reason or "撤销", uow.now)
@@ -200,9 +202,8 @@ async def _command(uow: UnitOfWork, document: Document, flow: Flow, data: Action
 
 
 async def _apply(
-    session: AsyncSession, me: Principal, document: Document, flow: Flow, command: Command, uow: UnitOfWork
+    session: AsyncSession, me: Principal, flow: Flow, command: Command, uow: UnitOfWork, roster: Roster
 ) -> Outcome:
-    roster = await roster_of(session, document.unit_id)
     delegations = await delegations_in_force(session, uow.now)
     try:
         return workflow.apply(flow, str(me.person_id), command, uow.now, roster=roster, delegations=delegations)
