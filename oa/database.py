@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, Table, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -79,12 +80,27 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(settings.database_url, connect_args={"timeout": 30})
         _make_sqlite_transactional(engine)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
     )
+    _replace_closed_connections(engine)
+    return engine
+
+
+def _replace_closed_connections(engine: AsyncEngine) -> None:
+    """Hand out no pooled connection that PostgreSQL has closed (a restart, an administrator's terminate).
+
+    In place of SQLAlchemy's pre-ping, which with asyncpg costs three round trips on every checkout (BEGIN, an empty
+    query, ROLLBACK), about a seventh of a workflow action's: asyncpg notices a closed socket when the server closes
+    it, so asking the connection costs nothing. The pool throws such a connection away and opens a new one.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if dbapi_connection.driver_connection.is_closed():
+            raise DisconnectionError("PostgreSQL closed this pooled connection")
 
 
 def _make_sqlite_transactional(engine: AsyncEngine) -> None:

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -97,7 +98,16 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
                    instance=request.url.path)
 
 
+def _database_connection_lost(exc: BaseException) -> bool:
+    """The database went away under the request (a restart, a network cut): its transaction was rolled back."""
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
 async def unexpected_error_handler(request: Request, exc: Exception) -> Response:
+    if _database_connection_lost(exc):
+        log.warning("database connection lost during a request", extra={"path": request.url.path})
+        return problem(503, "database-unavailable", "数据库暂时不可用",
+                       "与数据库的连接中断，本次操作没有生效。请稍后重新提交。", instance=request.url.path)
     log.exception("unexpected error", extra={"path": request.url.path})
     return problem(500, "internal", "服务器内部错误", "服务器处理请求时出错，已记录日志，请稍后重试或联系管理员。",
                    instance=request.url.path)
