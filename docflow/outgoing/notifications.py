@@ -33,7 +33,8 @@ def emit(uow: UnitOfWork, events: tuple[Event, ...], *, title: str) -> None:
         recipients = [int(r) for r in event.recipients]
         if not recipients:
             continue
-        payload = {k: _plain(v) for k, v in dataclasses.asdict(event).items() if k != "recipients"}
+        # The fields one level deep (events hold plain values): `dataclasses.asdict` deep-copies every one first.
+        payload = {f.name: _plain(getattr(event, f.name)) for f in dataclasses.fields(event) if f.name != "recipients"}
         payload["document_id"] = int(payload["document_id"])
         payload["title"] = title
         uow.notify(recipients, event_type(event), payload)

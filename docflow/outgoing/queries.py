@@ -96,9 +96,8 @@ async def todo(session: AsyncSession, me: Principal, query: ListQuery, now: date
         stmt = _TODO.where(*conditions)
         page, count = _paged(stmt.order_by(*_TODO_ORDER)), _counted(stmt)
     rows, total = await _page(session, page, count, params, query)
-    return [ListItem(id=r.id, title=r.title, doc_type=r.doc_type, state=r.state, doc_number=r.doc_number,
-                     urgency=r.urgency, updated_at=r.updated_at, task_no=r.task_no, step=r.step, due_at=r.due_at,
-                     overdue=bool(r.due_at and r.due_at < now)) for r in rows], total
+    # From each row's mapping at once: the row's columns are ListItem's fields, by name.
+    return [ListItem(**r._mapping, overdue=bool(r.due_at and r.due_at < now)) for r in rows], total
 
 
 def _doc_items(rows: list[Any]) -> list[ListItem]:
