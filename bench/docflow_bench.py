@@ -3,6 +3,7 @@ same shape, and the 待办 list latency with 100,000 documents in the database.
 
     .venv/bin/python bench/docflow_bench.py                      # 8 workers, 3 rounds of 5 s, 100k documents
     .venv/bin/python bench/docflow_bench.py --workers 16 --seconds 10 --rounds 5 --documents 100000
+    .venv/bin/python bench/docflow_bench.py --processes 2        # two app nodes (processes) share the workers
 
 It creates its own database (`oa_docflow_bench_<pid>` next to OA_BENCH_POSTGRES_URL's, default
 postgresql://postgres@127.0.0.1:5432/postgres), migrates it, loads the demo county, bulk-loads the documents with
@@ -19,10 +20,13 @@ INSERT the history row, advance two notification cursors and INSERT two events, 
 the audit record and UPDATE the head. It is the least any implementation of this step must do.
 
 Each worker is a different unit's 核稿人 (the demo county has 41 units), so workers contend as real users do: on the
-audit chain head and on connections, never on one document. Rounds alternate raw and ours (performance.md: compare
-only figures from one run; report ratios). The 待办 latency is measured for reviewers who did not take part, each
-with `--todo-open` open tasks and a long history, through `queries.todo` (list + count, a fresh session per call as
-the HTTP route does) and as the equivalent raw SQL.
+audit chain head and on connections, never on one document. The workers run in app node processes (`--processes`,
+each with its own services and pools, as `oa serve` processes are), which run both kinds. Rounds alternate raw and
+ours (performance.md: compare only figures from one run; report ratios).
+
+The 待办 latency is measured for reviewers who did not take part, each with `--todo-open` open tasks and a long
+history, through `queries.todo` (list + count, a fresh session per call as the HTTP route does) and as the
+equivalent raw SQL.
 """
 
 from __future__ import annotations
@@ -474,8 +478,8 @@ async def run_bench(settings: Settings, environ: dict[str, str], dsn: str, args:
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=8, help="concurrent reviewers completing tasks (≤ 40)")
-    parser.add_argument("--processes", type=int, default=2,
-                        help="app nodes, one process each, sharing the workers (2: one `oa serve` per core)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="app nodes, one process each, sharing the workers (like several `oa serve`)")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one measured round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of raw then ours")
     parser.add_argument("--documents", type=int, default=100_000, help="documents in the database")
