@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from docflow.outgoing.models import Document, DocumentTask
+from docflow.outgoing.models import Document
 from docflow.rules.workflow_definition import StepKind, definition_from_dict, definition_to_dict
 from docflow.rules.workflow_state import DocState, Flow, Handoff, Signoff, Task, TaskOutcome, TaskStatus
 
@@ -82,15 +82,6 @@ def flow_from_rows(document: Document, tasks: Sequence[TaskColumns]) -> Flow:
                                                  document.created_at, signoff["opinion"]),
         doc_number=document.doc_number,
         sealed_at=document.sealed_at,
-    )
-
-
-def task_row(document_id: int, task: Task) -> DocumentTask:
-    return DocumentTask(
-        document_id=document_id, task_no=task.id, step=task.step, holder_id=pid(task.holder), round=task.round,
-        created_at=task.created_at, assigned_by_id=pid(task.assigned_by) if task.assigned_by else None,
-        due_at=task.due_at, status=task.status, outcome=task.outcome, opinion=task.opinion,
-        acted_by_id=pid(task.acted_by) if task.acted_by else None, closed_at=task.closed_at,
     )
 
 

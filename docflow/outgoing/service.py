@@ -19,7 +19,7 @@ from docflow.outgoing import hooks
 from docflow.outgoing.access import can_read, require_drafter
 from docflow.outgoing.content import check_content, content_json
 from docflow.outgoing.directory import delegations_in_force, roster_checking, roster_of
-from docflow.outgoing.flows import closed_values, flow_from_rows, flow_json, task_row, task_values
+from docflow.outgoing.flows import closed_values, flow_from_rows, flow_json, task_values
 from docflow.outgoing.models import Document, DocumentAction, DocumentTask, DocumentVersion
 from docflow.outgoing.notifications import emit
 from docflow.outgoing.schemas import ActionIn, ContentSave, DraftCreate
@@ -74,7 +74,8 @@ async def create_draft(uow: UnitOfWork, me: Principal, data: DraftCreate, settin
     await session.flush()
     flow = start_flow(str(document.id), str(me.person_id), definition, now)
     document.flow = flow_json(flow)
-    session.add_all(task_row(document.id, t) for t in flow.tasks)
+    if flow.tasks:
+        await session.execute(_INSERT_TASKS, [task_values(document.id, t) for t in flow.tasks])
     session.add(DocumentVersion(document_id=document.id, number=1, author_id=me.person_id, step="拟稿",
                                 summary="起草", content=document.content, created_at=now))
     session.add(DocumentAction(document_id=document.id, action="create", actor_id=me.person_id, from_state="",
