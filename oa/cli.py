@@ -219,7 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from docflow.exchange.cli import key_id_as_typed
+
+    args = build_parser().parse_args(key_id_as_typed(list(sys.argv[1:] if argv is None else argv)))
     return int(args.func(args))
 
 

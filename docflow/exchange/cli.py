@@ -99,6 +99,18 @@ def cmd_keys_retire(args: argparse.Namespace) -> int:
     return 0
 
 
+_RETIRE = ["exchange", "keys", "retire"]
+
+
+def key_id_as_typed(argv: list[str]) -> list[str]:
+    """Key ids are RFC 7638 thumbprints in base64url, and one in 64 begins with '-', which argparse would take for
+    an option ("the following arguments are required: kid"). `oa exchange keys retire -PFer…` gets a '--' put
+    before the id, so the id works exactly as `oa exchange keys show` printed it."""
+    if argv[:3] == _RETIRE and len(argv) == 4 and argv[3].startswith("-") and argv[3] not in ("-h", "--help", "--"):
+        return [*_RETIRE, "--", argv[3]]
+    return argv
+
+
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exchange = sub.add_parser("exchange", help="公文交换：节点目录与节点密钥 / exchange directory and node keys")
     exchange_sub = exchange.add_subparsers(dest="exchange_command", required=True)

@@ -38,6 +38,25 @@ def test_a_rotated_key_signs_from_now_on_and_the_old_one_stays_published_until_r
     assert capsys.readouterr().out.split() == ["current", rotated.current.kid]
 
 
+def test_a_key_whose_id_begins_with_a_dash_is_retired_as_typed(monkeypatch, tmp_path, capsys):
+    """One thumbprint in 64 begins with '-': rotate until one does, then retire it by the id `show` printed."""
+    settings = use(monkeypatch, tmp_path, "node-a")
+    keyring = load_or_create_keyring(settings.keys_dir)
+    for _ in range(2000):
+        if keyring.current.kid.startswith("-"):
+            break
+        assert main(["exchange", "keys", "rotate"]) == 0
+        keyring = load_or_create_keyring(settings.keys_dir)
+    dashed = keyring.current.kid
+    assert dashed.startswith("-")
+    assert main(["exchange", "keys", "rotate"]) == 0  # now an old key, which may be retired
+    capsys.readouterr()
+    assert main(["exchange", "keys", "retire", dashed]) == 0
+    assert capsys.readouterr().out.strip() == f"已停用 / retired: {dashed}"
+    assert dashed not in [k.kid for k in load_or_create_keyring(settings.keys_dir).all_keys()]
+    assert main(["exchange", "keys", "retire", "--", dashed]) == 1  # the usual form works too: already gone
+
+
 def test_a_directory_exported_on_one_node_is_imported_on_another(monkeypatch, tmp_path):
     a_root, b_root = tmp_path / "a", tmp_path / "b"
     a_root.mkdir(), b_root.mkdir()
