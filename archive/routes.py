@@ -72,7 +72,8 @@ async def transfer_batch(call: Call[TransferYearIn, Any]) -> list[ItemSummary]:
 
 
 @router.route("POST", "/api/archive/packages", summary="上传外部生成的封装包（请求体即 .eep 文件）", tags=TAGS,
-              response=ItemSummary, status=201, extra_responses={422: "封装包未通过校验（未保存）", 413: "过大"})
+              raw_body=("application/xml", "application/octet-stream"), response=ItemSummary, status=201,
+              extra_responses={422: "封装包未通过校验（未保存）", 413: "过大"})
 async def upload(call: Call[Any, Any]) -> ItemSummary:
     settings = call.services.settings
     store = PackageStore(settings.data_dir)

@@ -50,7 +50,7 @@ def attachment_notes(rows: list[DocumentAttachment]) -> list[str]:
 
 
 @router.route("POST", "/api/documents/{document_id:int}/attachments", summary="上传附件（请求体即文件内容）",
-              tags=TAGS, query=UploadQuery, response=AttachmentOut, status=201,
+              tags=TAGS, query=UploadQuery, response=AttachmentOut, status=201, raw_body=("application/octet-stream",),
               extra_responses={404: "公文不存在", 409: "公文已用印或重复的附件", 413: "附件过大",
                                415: "文件类型不允许（可执行程序、宏、压缩包…）"})
 async def upload(call: Call[Any, UploadQuery]) -> AttachmentOut:

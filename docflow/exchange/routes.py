@@ -62,7 +62,7 @@ def runtime_of_call(call: Call[Any, Any]) -> ExchangeRuntime:
 
 
 @node_router.route("POST", INBOX_PATH, summary="接收交换消息（公文或回执）：校验后存储并以签名的送达回执应答",
-                   tags=TAGS, public=True)
+                   tags=TAGS, public=True, raw_body=("application/xml",))
 async def inbox(call: Call[Any, Any]) -> Response:
     runtime = runtime_of_call(call)
     request = call.request

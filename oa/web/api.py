@@ -78,6 +78,9 @@ class ApiRoute:
     extra_responses: dict[int, str] = field(default_factory=dict)
     # Not JSON (e.g. application/pdf): the handler returns a Starlette Response, the spec declares binary content.
     media_type: str = "application/json"
+    # The request body is the file itself, read by the handler as a stream: the spec declares it as binary content
+    # of these media types.
+    raw_body: tuple[str, ...] = ()
 
 
 class ApiRouter:
@@ -91,11 +94,13 @@ class ApiRouter:
         body: type[BaseModel] | None = None, query: type[BaseModel] | None = None, response: Any = None,
         status: int = 200, public: bool = False, description: str = "",
         extra_responses: dict[int, str] | None = None, media_type: str = "application/json",
+        raw_body: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.api_routes.append(
                 ApiRoute(method.upper(), path, handler, summary, tuple(tags), body, query, response, status,
-                         public, description or (handler.__doc__ or "").strip(), extra_responses or {}, media_type)
+                         public, description or (handler.__doc__ or "").strip(), extra_responses or {}, media_type,
+                         raw_body)
             )
             return handler
 

@@ -96,12 +96,15 @@ def _operation(r: ApiRoute, refs: dict[Any, Any]) -> dict[str, Any]:
             params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
     if params:
         op["parameters"] = params
+    binary = {"type": "string", "format": "binary"}
     if r.body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(r.body)}}}
+    elif r.raw_body:
+        op["requestBody"] = {"required": True, "description": "文件内容本身（不是表单，不是 JSON）",
+                             "content": {media: {"schema": binary} for media in r.raw_body}}
     responses: dict[str, Any] = {}
     model = _model_of(r.response)
     if r.media_type != "application/json":
-        binary = {"type": "string", "format": "binary"}
         responses[str(r.status)] = {"description": "成功", "content": {r.media_type: {"schema": binary}}}
     elif r.status == 204 or r.response is None:
         responses[str(r.status if r.status != 200 else 204)] = {"description": "完成"}

@@ -100,6 +100,23 @@ async def test_the_openapi_document_lists_exactly_the_api_routes(client, server)
     assert refs <= spec["components"]["schemas"].keys()
 
 
+async def test_uploads_declare_the_file_itself_as_their_request_body(client):
+    """The upload endpoints take the file as the raw body (streamed, size-limited), not a form or JSON: the spec
+    says so, so that a generated client sends the bytes."""
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    binary = {"type": "string", "format": "binary"}
+    uploads = {"/api/documents/{document_id}/attachments": ["application/octet-stream"],
+               "/api/archive/packages": ["application/xml", "application/octet-stream"]}
+    for path, media_types in uploads.items():
+        body = paths[path]["post"]["requestBody"]
+        assert body["required"] is True
+        assert {media: content["schema"] for media, content in body["content"].items()} == \
+            {media: binary for media in media_types}
+    json_bodies = [op for ops in paths.values() for op in ops.values()
+                   if "application/json" in op.get("requestBody", {}).get("content", {})]
+    assert json_bodies  # the JSON endpoints keep their schemas
+
+
 def _refs(node):
     if isinstance(node, dict):
         for key, value in node.items():
