@@ -78,11 +78,10 @@ _TODO = (
 _TODO_ORDER = (_TASKS.c.due_at.asc().nulls_last(), _TASKS.c.created_at.desc())
 _TODO_PAGE = _paged(_TODO.order_by(*_TODO_ORDER))
 # Counted on the tasks alone: every task has its document, and joining them to count cost a read of each document
-# (milliseconds for a long 待办, on every page and badge).
+# (milliseconds for a long 待办, on every page).
 _OPEN_TASKS = select(_TASKS.c.id).where(_TASKS.c.status == TaskStatus.OPEN,
                                         _TASKS.c.holder_id.in_(bindparam("holders", expanding=True)))
 _TODO_COUNT = _counted(_OPEN_TASKS)
-_TODO_OVERDUE = _counted(_OPEN_TASKS.where(_TASKS.c.due_at < bindparam("now")))
 
 
 async def todo(session: AsyncSession, me: Principal, query: ListQuery, now: datetime) -> tuple[list[ListItem], int]:
@@ -133,13 +132,10 @@ async def sent(session: AsyncSession, me: Principal, query: ListQuery) -> tuple[
     return _doc_items(rows), total
 
 
-async def counts(session: AsyncSession, me: Principal, now: datetime) -> dict[str, int]:
-    holders = {"holders": await _holders(session, me, now)}
-    todo_total = (await session.execute(_TODO_COUNT, holders)).scalar_one()
-    overdue = (await session.execute(_TODO_OVERDUE, {**holders, "now": now})).scalar_one()
-    draft_total = (await session.execute(select(func.count()).select_from(Document).where(
+async def draft_count(session: AsyncSession, me: Principal) -> int:
+    """My drafts, for the workbench; the 待办 and 超期 badges are counted in `docflow.badges`."""
+    return (await session.execute(select(func.count()).select_from(Document).where(
         Document.drafter_id == me.person_id, Document.state == DocState.DRAFT))).scalar_one()
-    return {"todo": todo_total, "overdue": overdue, "drafts": draft_total}
 
 
 async def tasks_of(session: AsyncSession, document_id: int) -> list[tuple[DocumentTask, str]]:

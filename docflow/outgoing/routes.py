@@ -138,8 +138,8 @@ _list_route("/api/worklist/sent", "我发起的", queries.sent)
 @router.route("GET", "/api/workbench/counts", summary="工作台角标计数", tags=("工作台",), response=Counts)
 async def workbench_counts(call: Call[Any, Any]) -> Counts:
     require_business_user(call.me)
-    me, now = call.me.person_id, utcnow()
+    me = call.me.person_id
     async with call.services.sessions() as session:
-        outgoing = await queries.counts(session, call.me, now)
-        badges = (await count_docflow_badges(session, [me], now)).get(me, dict.fromkeys(BADGES, 0))
-    return Counts(drafts=outgoing["drafts"], **badges)
+        drafts = await queries.draft_count(session, call.me)
+        badges = (await count_docflow_badges(session, [me])).get(me, dict.fromkeys(BADGES, 0))
+    return Counts(drafts=drafts, **badges)
