@@ -18,6 +18,7 @@ from archive.catalogue import service as catalogue
 from archive.catalogue.queries import summary
 from archive.catalogue.schemas import (
     AcceptIn,
+    ArchivePrecheck,
     CatalogueQuery,
     CorrectIn,
     ExportIn,
@@ -33,6 +34,7 @@ from archive.keeping.models import ArchiveItem
 from archive.keeping.store import PackageStore
 from archive.transfer import incoming_transfer
 from archive.transfer import service as transfer
+from archive.transfer.precheck import precheck_document
 from oa.errors import TooLarge
 from oa.org.models import Unit
 from oa.web.api import ApiRouter, Call
@@ -46,6 +48,14 @@ async def _summary(call: Call[Any, Any], item: ArchiveItem) -> ItemSummary:
     async with call.uow() as uow:
         unit = await uow.session.get(Unit, item.unit_id)
         return summary(item, unit.code if unit else "")
+
+
+@router.route("GET", "/api/documents/{document_id:int}/archive-precheck",
+              summary="归档预检：附件能否通过档案馆的可用性检测（格式、能否打开、是否加密）", tags=TAGS,
+              response=ArchivePrecheck, extra_responses={403: "无权查看此公文", 404: "公文或附件文件不存在"})
+async def precheck(call: Call[Any, Any]) -> ArchivePrecheck:
+    async with call.services.sessions() as session:
+        return await precheck_document(session, call.services.settings, call.me, call.path_int("document_id"))
 
 
 @router.route("POST", "/api/archive/transfers", summary="归档移交一件已核发的公文或已办结的收文（退回的件重新移交）",

@@ -117,3 +117,22 @@ class ItemView(ItemSummary):
     packages: list[ArchivePackageOut]
     history: list[ArchiveHistoryOut]
 
+
+
+class AttachmentPrecheck(Output):
+    attachment_id: int
+    title: str
+    filename: str
+    format: str = Field(description="从文件内容判定的格式，与接收检测所判相同（如 PDF/A、PDF、OOXML）")
+    format_label: str = Field(description="格式的中文名称")
+    accepted: bool = Field(description="归档时可用性检测能否通过")
+    problems: list[str] = Field(description="不能通过的原因和办法；通过时为空")
+
+
+class ArchivePrecheck(Output):
+    """归档预检: the document's attachments judged by the archive's 可用性 check before it is sealed."""
+
+    document_id: int
+    accepted_formats: list[str] = Field(description="档案馆接收的格式（OA_ARCHIVE_FORMATS）")
+    ready: bool = Field(description="全部附件都能通过")
+    attachments: list[AttachmentPrecheck]

@@ -13,17 +13,22 @@ from archive.keeping.models import ArchiveItem, ArchivePackage
 from oa.audit.models import AuditRecord
 from oa.notify.models import NotificationEvent
 from tests.docflow.helpers import act, notice, person_id
+from tests.docflow_attachments.helpers import upload
 
 DeskFn = Callable[[str], Awaitable[Any]]
 
 
-async def dispatched_notice(desk: DeskFn, title: str = "关于做好2026年防汛防台工作的通知", **overrides: Any) -> int:
-    """Draft, review, sign off, register, seal and dispatch a notice of 象山县人民政府; return its id."""
+async def dispatched_notice(desk: DeskFn, title: str = "关于做好2026年防汛防台工作的通知", *,
+                            attachments: tuple[tuple[str, bytes], ...] = (), **overrides: Any) -> int:
+    """Draft (with `attachments`, file name and bytes, uploaded by the drafter), review, sign off, register, seal and
+    dispatch a notice of 象山县人民政府; return its id."""
     drafter, reviewer = await desk("xsx.drafter"), await desk("xsx.reviewer")
     leader, registrar = await desk("xsx.leader"), await desk("xsx.registrar")
     response = await drafter.post("/api/documents", json={"content": notice(title, **overrides)})
     assert response.status_code == 201, response.text
     doc_id: int = response.json()["id"]
+    for filename, data in attachments:
+        await upload(drafter, doc_id, data, filename)
     await act(drafter, doc_id, "submit", opinion="请审核")
     await act(reviewer, doc_id, "approve", opinion="文字已核", skip=["会签"],
               next_holders=[await person_id(reviewer, "xsx.leader")])

@@ -28,9 +28,8 @@ TITLE = "关于做好2026年防汛防台工作的通知"
 
 
 def duty_roster_png() -> bytes:
-    """A small PNG as the attachment: a format both the exchange and the archive's format list take. (A .txt is
-    stored as `text/plain; charset=utf-8`, which the exchange envelope's 媒体类型 pattern refuses, so 核发 answers
-    500; a plain PDF is not PDF/A and fails the 可用性 check at intake. Both reported.)"""
+    """A small PNG as the attachment: a format the archive's default format list takes (a plain PDF is not PDF/A,
+    and the 归档预检 beside the attachment would say it fails the 可用性 check at intake)."""
     from PIL import Image
 
     out = io.BytesIO()
@@ -55,6 +54,10 @@ async def test_a_notice_goes_from_draft_through_dispatch_and_intake_to_the_catal
     doc_id = await draft_in_form(drafter, title=TITLE, recipients=["丹东街道", "石浦镇", "西周镇"],
                                  body="为切实做好今年防汛防台工作，现将有关事项通知如下。",
                                  attachment=("防汛值班表.png", duty_roster_png()))
+    # The 归档预检 beside the stored file: the archive's 可用性 check will take this PNG.
+    verdict = drafter.locator('[data-test^="attachment-archivable-"]')
+    await verdict.get_by_text("可归档").wait_for()
+    assert await drafter.locator('[data-test^="attachment-archive-problem-"]').count() == 0
     await shots(drafter, "03-drafter-form-saved-with-attachment")
     await open_document(drafter, base, doc_id)
     await drafter.locator("[data-test=document-page]").get_by_text("防汛值班表.png").wait_for()

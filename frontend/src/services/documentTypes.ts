@@ -187,6 +187,27 @@ export interface IncomingSummary {
   deadline: string | null;
 }
 
+/** One attachment in GET /api/documents/{id}/archive-precheck: would the archive's 可用性 check take it? */
+export interface AttachmentPrecheck {
+  attachment_id: number;
+  title: string;
+  filename: string;
+  /** As the intake names it: "PDF/A", "PDF", "OOXML", … */
+  format: string;
+  format_label: string;
+  accepted: boolean;
+  /** Why not, and what to do, in words to show as they are; empty when accepted. */
+  problems: string[];
+}
+
+/** GET /api/documents/{id}/archive-precheck: the 归档预检 of a document's attachments. */
+export interface ArchivePrecheck {
+  document_id: number;
+  accepted_formats: string[];
+  ready: boolean;
+  attachments: AttachmentPrecheck[];
+}
+
 /** GET /api/documents/{id}/seal/verify: whether the seal still matches the text. */
 export interface SealVerification {
   valid: boolean;

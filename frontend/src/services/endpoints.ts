@@ -7,6 +7,7 @@
 import { api, type ApiClient } from "./api";
 import type {
   ActionRequest,
+  ArchivePrecheck,
   Delivery,
   DocumentView,
   HistoryEntry,
@@ -85,6 +86,7 @@ export function createEndpoints(client: ApiClient) {
     diffVersions: (id: number, a: number, b: number) => client.get<VersionDiff>(`/api/documents/${id}/versions/diff`, { a, b }),
     verifySeal: (id: number) => client.get<SealVerification>(`/api/documents/${id}/seal/verify`),
     deliveries: (id: number) => client.get<{ items: Delivery[] }>(`/api/documents/${id}/deliveries`),
+    archivePrecheck: (id: number) => client.get<ArchivePrecheck>(`/api/documents/${id}/archive-precheck`),
     deleteAttachment: (id: number, attachmentId: number) => client.delete<void>(`/api/documents/${id}/attachments/${attachmentId}`),
 
     getIncoming: (id: number) => client.get<IncomingView>(`/api/incoming/${id}`),

@@ -1,0 +1,43 @@
+"""归档预检 of an outgoing document: its attachments, judged now as the archive's intake will judge them.
+
+Read-only and open to anyone who may read the document. It looks at the files on disk (not at a package: none is
+built yet) and at the format list the archive applies today, so a changed `OA_ARCHIVE_FORMATS` shows at once.
+The main document needs no check: the final copy made at 用印 is PDF/A.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from anyio import to_thread
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from archive.catalogue.schemas import ArchivePrecheck, AttachmentPrecheck
+from archive.checks.formats import accepted_formats
+from archive.checks.precheck import judge, label_of, sample_file
+from docflow.attachments.blobs import BlobStore
+from docflow.attachments.service import attachments_of, readable_document
+from oa.auth.principal import Principal
+from oa.errors import NotFound
+from oa.settings import Settings
+
+
+async def precheck_document(session: AsyncSession, settings: Settings, me: Principal,
+                            document_id: int) -> ArchivePrecheck:
+    document = await readable_document(session, me, document_id)
+    accepted = accepted_formats(settings.extra)
+    store = BlobStore(settings.data_dir)
+    results: list[AttachmentPrecheck] = []
+    for row in await attachments_of(session, document.id):
+        path = store.path_of(row.sha256)
+        if not path.is_file():
+            raise NotFound(f"附件“{row.title}”的文件已不在存储中，请联系系统管理员")
+        # Off the event loop: a PDF is read to its end for the PDF/A mark, and uploads may be large.
+        record = await to_thread.run_sync(
+            partial(sample_file, path, identifier=str(row.id), title=row.title, file_name=row.filename))
+        verdict = judge(record, accepted)
+        results.append(AttachmentPrecheck(
+            attachment_id=row.id, title=row.title, filename=row.filename, format=verdict.format.value,
+            format_label=label_of(verdict.format), accepted=verdict.accepted, problems=list(verdict.problems)))
+    return ArchivePrecheck(document_id=document.id, accepted_formats=sorted(kind.value for kind in accepted),
+                           ready=all(r.accepted for r in results), attachments=results)
