@@ -61,6 +61,8 @@ async def test_a_notice_goes_from_draft_through_dispatch_and_intake_to_the_catal
     await shots(drafter, "03-drafter-form-saved-with-attachment")
     await open_document(drafter, base, doc_id)
     await drafter.locator("[data-test=document-page]").get_by_text("防汛值班表.png").wait_for()
+    await drafter.locator('[data-test=document-attachments] [data-test^="attachment-archivable-"]', has_text="可归档") \
+        .wait_for()
     await shots(drafter, "03b-drafter-document-page")
     await take_action(drafter, "submit")
     await state_is(drafter, "核稿中")

@@ -182,6 +182,8 @@ const en: Messages<typeof zhCN> = {
     registerPaper: "Register a paper document",
   },
   archive: {
+    archivable: "Archivable",
+    notArchivable: "The archive would refuse it ({format})",
     title: "Archive",
     hint: "Packages waiting for intake will be listed here.",
     intake: "Intake queue",

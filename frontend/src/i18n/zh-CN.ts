@@ -178,6 +178,8 @@ export default {
     registerPaper: "登记纸质来文",
   },
   archive: {
+    archivable: "可归档",
+    notArchivable: "归档时将被退回（{format}）",
     title: "档案",
     hint: "待接收的归档包将在此列出。",
     intake: "接收队列",

@@ -2,7 +2,7 @@ import { mount } from "@vue/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DocumentView } from "@/services/documentTypes";
 import { useSessionStore } from "@/stores/session";
-import { fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
+import { eventually, fakeServer, ME_DRAFTER, settle, testPlugins } from "@/testing/fakeServer";
 import DocumentPage from "./DocumentPage.vue";
 
 const DOCUMENT: DocumentView = {
@@ -37,12 +37,19 @@ const DOCUMENT: DocumentView = {
   updated_at: "2026-11-25T08:10:00Z",
 };
 
+const PLAIN_PDF = "普通 PDF（不是 PDF/A）不在档案馆接收的格式内（JPEG、OFD、PDF/A、PNG、TIFF、TXT、XML），归档时可用性检测不会通过；请另存为 PDF/A、OFD 后重新上传";
+const PRECHECK = {
+  document_id: 7, accepted_formats: ["JPEG", "OFD", "PDF/A", "PNG", "TIFF", "TXT", "XML"], ready: false,
+  attachments: [{ attachment_id: 4, title: "实施方案", filename: "方案.pdf", format: "PDF", format_label: "普通 PDF（不是 PDF/A）", accepted: false, problems: [PLAIN_PDF] }],
+};
+
 const HISTORY = { items: [{ action: "submit", actor_id: 140, actor_name: "秦超", acting_for_id: null, from_state: "draft", to_state: "in_review", note: "请审核", at: "2026-11-25T08:10:00Z" }] };
 
 async function mountDocument() {
   const server = fakeServer({
     "GET /api/documents/7": { status: 200, body: DOCUMENT },
     "GET /api/documents/7/history": { status: 200, body: HISTORY },
+    "GET /api/documents/7/archive-precheck": { status: 200, body: PRECHECK },
   });
   const { plugins, router } = testPlugins("/documents/7");
   useSessionStore().me = { ...ME_DRAFTER, roles: ["reviewer"] };
@@ -77,6 +84,9 @@ describe("DocumentPage", () => {
     const link = wrapper.find('[data-test="attachment-4"]');
     expect(link.attributes("href")).toBe("/api/documents/7/attachments/4");
     expect(wrapper.find('[data-test="document-attachments"]').text()).toContain("200 KB");
+    // The 归档预检, for the handlers who can still send the file back before 用印.
+    await eventually(() => expect(wrapper.get('[data-test="attachment-archivable-4"]').text()).toBe("归档时将被退回（普通 PDF（不是 PDF/A））"));
+    expect(wrapper.get('[data-test="attachment-archive-problem-4"]').text()).toBe(PLAIN_PDF);
   });
 
   it("offers only the allowed actions it can take", async () => {
