@@ -1,6 +1,7 @@
 # Production image of 象山 OA. Build: docker build -t xiangshan-oa .
 # Run:   docker run -e OA_DATABASE_URL=postgresql+asyncpg://oa:PASSWORD@db:5432/oa -v oa-data:/data -p 8000:8000 xiangshan-oa
-# (Not built in CI: the development machines have no Docker engine. Keep it simple.)
+# (Not built in CI: the development machines have no Docker engine. Keep it simple. The Python part is the project
+# installed with `pip install .`; tests/oa/test_packaging.py checks that every data file the code reads goes with it.)
 
 FROM node:20-bookworm-slim AS ui
 WORKDIR /src/frontend
