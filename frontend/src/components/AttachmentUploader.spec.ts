@@ -28,7 +28,7 @@ describe("AttachmentUploader", () => {
       props: { documentId: 9, attachments: [attachment(1, "实施方案.pdf"), attachment(2, "报价单.pdf")] }, global: { plugins },
     });
 
-    await eventually(() => expect(wrapper.get('[data-test="attachment-archivable-2"]').text()).toBe("归档时将被退回（普通 PDF（不是 PDF/A））"));
+    await eventually(() => expect(wrapper.get('[data-test="attachment-archivable-2"]').text()).toBe("归档时将被退回"));
     expect(wrapper.get('[data-test="attachment-archivable-1"]').text()).toBe("可归档");
     expect(wrapper.get('[data-test="attachment-archive-problem-2"]').text()).toBe(PROBLEM);
     expect(wrapper.find('[data-test="attachment-archive-problem-1"]').exists()).toBe(false);

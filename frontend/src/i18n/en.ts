@@ -183,7 +183,7 @@ const en: Messages<typeof zhCN> = {
   },
   archive: {
     archivable: "Archivable",
-    notArchivable: "The archive would refuse it ({format})",
+    notArchivable: "The archive would refuse it",
     title: "Archive",
     hint: "Packages waiting for intake will be listed here.",
     intake: "Intake queue",

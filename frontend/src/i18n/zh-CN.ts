@@ -179,7 +179,7 @@ export default {
   },
   archive: {
     archivable: "可归档",
-    notArchivable: "归档时将被退回（{format}）",
+    notArchivable: "归档时将被退回",
     title: "档案",
     hint: "待接收的归档包将在此列出。",
     intake: "接收队列",

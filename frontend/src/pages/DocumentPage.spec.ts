@@ -85,7 +85,7 @@ describe("DocumentPage", () => {
     expect(link.attributes("href")).toBe("/api/documents/7/attachments/4");
     expect(wrapper.find('[data-test="document-attachments"]').text()).toContain("200 KB");
     // The 归档预检, for the handlers who can still send the file back before 用印.
-    await eventually(() => expect(wrapper.get('[data-test="attachment-archivable-4"]').text()).toBe("归档时将被退回（普通 PDF（不是 PDF/A））"));
+    await eventually(() => expect(wrapper.get('[data-test="attachment-archivable-4"]').text()).toBe("归档时将被退回"));
     expect(wrapper.get('[data-test="attachment-archive-problem-4"]').text()).toBe(PLAIN_PDF);
   });
 
