@@ -52,7 +52,7 @@ async def _summary(call: Call[Any, Any], item: ArchiveItem) -> ItemSummary:
 
 @router.route("GET", "/api/documents/{document_id:int}/archive-precheck",
               summary="归档预检：附件能否通过档案馆的可用性检测（格式、能否打开、是否加密）", tags=TAGS,
-              response=ArchivePrecheck, extra_responses={403: "无权查看此公文", 404: "公文或附件文件不存在"})
+              response=ArchivePrecheck, extra_responses={403: "无权查看此公文", 404: "公文不存在"})
 async def precheck(call: Call[Any, Any]) -> ArchivePrecheck:
     async with call.services.sessions() as session:
         return await precheck_document(session, call.services.settings, call.me, call.path_int("document_id"))

@@ -13,12 +13,11 @@ from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from archive.catalogue.schemas import ArchivePrecheck, AttachmentPrecheck
-from archive.checks.formats import accepted_formats
-from archive.checks.precheck import judge, label_of, sample_file
+from archive.checks.formats import FileKind, accepted_formats
+from archive.checks.precheck import FileVerdict, judge, label_of, sample_file
 from docflow.attachments.blobs import BlobStore
 from docflow.attachments.service import attachments_of, readable_document
 from oa.auth.principal import Principal
-from oa.errors import NotFound
 from oa.settings import Settings
 
 
@@ -30,12 +29,14 @@ async def precheck_document(session: AsyncSession, settings: Settings, me: Princ
     results: list[AttachmentPrecheck] = []
     for row in await attachments_of(session, document.id):
         path = store.path_of(row.sha256)
-        if not path.is_file():
-            raise NotFound(f"附件“{row.title}”的文件已不在存储中，请联系系统管理员")
-        # Off the event loop: a PDF is read to its end for the PDF/A mark, and uploads may be large.
-        record = await to_thread.run_sync(
-            partial(sample_file, path, identifier=str(row.id), title=row.title, file_name=row.filename))
-        verdict = judge(record, accepted)
+        if path.is_file():
+            # Off the event loop: a PDF is read to its end for the PDF/A mark, and uploads may be large.
+            record = await to_thread.run_sync(
+                partial(sample_file, path, identifier=str(row.id), title=row.title, file_name=row.filename))
+            verdict = judge(record, accepted)
+        else:  # said of this file, not as an error of the whole list: the others are still worth knowing
+            verdict = FileVerdict(FileKind.UNKNOWN, False, (
+                "附件的文件已不在存储中，不能用印，也不能归档；请删除后重新上传，或请系统管理员从备份恢复",))
         results.append(AttachmentPrecheck(
             attachment_id=row.id, title=row.title, filename=row.filename, format=verdict.format.value,
             format_label=label_of(verdict.format), accepted=verdict.accepted, problems=list(verdict.problems)))

@@ -15,6 +15,7 @@ from PIL import Image
 from archive.checks.formats import DEFAULT_WHITELIST, FileKind, accepted_formats, detect_kind
 from archive.checks.precheck import judge, sample_file
 from archive.eep.payload import SAMPLE_BYTES, PayloadDecoder
+from docflow.attachments.blobs import BlobStore
 from oa.settings import Settings
 from tests.archive_flow.helpers import dispatched_notice, item_row, transfer
 from tests.docflow.helpers import Desk, create
@@ -133,6 +134,19 @@ async def test_the_drafter_sees_which_attachments_the_archive_would_refuse(demo:
     assert (await precheck(await desk("xsx.reviewer"), doc))["ready"]
     assert (await precheck(await desk("spz.drafter"), doc, expect=403))["status"] == 403
     assert "不存在" in (await precheck(drafter, 999_999, expect=404))["detail"]
+
+
+async def test_a_file_missing_from_storage_is_named_and_the_others_still_judged(demo: Any, desk: Desk) -> None:
+    drafter = await desk("xsx.drafter")
+    doc = (await create(drafter))["id"]
+    await upload(drafter, doc, PNG, "值班表.png")
+    lost = await upload(drafter, doc, PDFA, "实施方案.pdf")
+    BlobStore(demo.settings.data_dir).path_of(lost["sha256"]).unlink()
+    result = await precheck(drafter, doc)
+    verdicts = {a["filename"]: (a["accepted"], a["problems"]) for a in result["attachments"]}
+    assert verdicts["值班表.png"] == (True, [])
+    assert not verdicts["实施方案.pdf"][0] and "已不在存储中" in verdicts["实施方案.pdf"][1][0]
+    assert not result["ready"]
 
 
 async def test_the_precheck_agrees_with_the_intake(demo: Any, desk: Desk) -> None:
