@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from starlette.applications import Starlette
 
@@ -19,7 +20,7 @@ async def exchange_lifespan(app: Starlette) -> AsyncIterator[None]:
     runtime = install(services)
     app.state.exchange_runtime = runtime
     worker = OutboxWorker(services, runtime)
-    reminders = ReminderTask(services, runtime)
+    reminders = ReminderTask(services, timedelta(hours=runtime.config.remind_before_hours))
     if runtime.config.run_worker:
         await worker.start()
         await reminders.start()

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from docflow.exchange.runtime import ExchangeRuntime
 from docflow.incoming.intake import people_with_role
 from docflow.incoming.models import IncomingDocument
 from docflow.incoming.rules import State
@@ -23,6 +22,7 @@ from oa.services import Services
 
 log = logging.getLogger("docflow.incoming")
 REMINDER_INTERVAL_SECONDS = 60.0
+STOP_GRACE_SECONDS = 10.0  # a round is a few statements; one still running after this is stuck
 
 
 async def send_reminders(services: Services, now: datetime, before: timedelta) -> int:
@@ -60,27 +60,40 @@ async def send_reminders(services: Services, now: datetime, before: timedelta) -
 
 
 class ReminderTask:
-    def __init__(self, services: Services, runtime: ExchangeRuntime) -> None:
+    """Runs a reminder round every REMINDER_INTERVAL_SECONDS until stopped.
+
+    `stop` lets a round in progress finish and only then returns (it cancels only a round that hangs): a round
+    cancelled midway could leave a database connection being opened outside the pool, never closed, and its
+    reminders half sent until the next start."""
+
+    def __init__(self, services: Services, before: timedelta) -> None:
         self.services = services
-        self.before = timedelta(hours=runtime.config.remind_before_hours)
+        self.before = before
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
+        self._stopping.clear()
         self._task = asyncio.create_task(self._run(), name="incoming-reminders")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        self._stopping.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout=STOP_GRACE_SECONDS)
+        except TimeoutError:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 await send_reminders(self.services, utcnow(), self.before)
                 await send_task_reminders(self.services, utcnow(), self.before)
-            except asyncio.CancelledError:
-                raise
             except Exception:  # keep reminding on the next round even if this one failed
                 log.exception("incoming reminders failed")
-            await asyncio.sleep(REMINDER_INTERVAL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=REMINDER_INTERVAL_SECONDS)

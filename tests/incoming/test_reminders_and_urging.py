@@ -3,11 +3,14 @@ when it is overdue (each with an event to the people concerned and an audit reco
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
-from docflow.incoming.reminders import send_reminders
+from docflow.incoming.models import IncomingDocument
+from docflow.incoming.reminders import ReminderTask, send_reminders
 from oa.audit.models import AuditRecord
 from oa.notify.models import NotificationEvent
 from tests.docflow.helpers import person_id
@@ -70,3 +73,37 @@ async def test_the_periodic_task_reminds_once_before_the_deadline_and_once_when_
         reminded = (await session.execute(select(AuditRecord.action).where(
             AuditRecord.action == "docflow.incoming.remind"))).scalars().all()
     assert len(reminded) == 2
+
+
+async def waiting_for_a_lock(services) -> bool:  # type: ignore[no-untyped-def]
+    async with services.sessions() as session:
+        return bool((await session.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ))).scalar_one())
+
+
+@pytest.mark.postgres_only
+async def test_stopping_the_periodic_task_lets_the_round_in_progress_finish(make_client, demo, db_kind):
+    """A stop (the app shutting down) waits for the round it finds running instead of cancelling it midway, which
+    could leave a database connection opening outside the pool and the reminders half sent."""
+    desk = Desks(make_client)
+    incoming_id, drafter_id = await assigned_paper_document(desk, datetime.now(UTC) + timedelta(hours=2))
+    task = ReminderTask(demo, timedelta(hours=24))
+    async with demo.sessions() as blocker, blocker.begin():
+        # The round's SELECT … FOR UPDATE waits for this row: a round is in progress, and stays so until we commit.
+        await blocker.execute(select(IncomingDocument.id).where(IncomingDocument.id == incoming_id).with_for_update())
+        await task.start()
+        for _ in range(100):
+            if await waiting_for_a_lock(demo):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the reminder round never reached the locked row")
+        stopping = asyncio.create_task(task.stop())
+        await asyncio.sleep(0.3)
+        assert not stopping.done(), "stop() must wait for the round, not cancel it"
+    await asyncio.wait_for(stopping, timeout=10)
+    assert drafter_id in {recipient for recipient, _ in await events_of(demo, "incoming.deadline_near")}
+    async with demo.sessions() as session:
+        row = await session.get(IncomingDocument, incoming_id)
+        assert row is not None and row.reminded_before_at is not None

@@ -82,6 +82,13 @@ class Nodes:
         self.started.append(node)
         return node
 
+    async def stop_using(self, services: Services) -> None:
+        """Stop the nodes running on `services`, before those are closed: a node still running would open a
+        connection on an engine already disposed, and leave it open."""
+        for node in [n for n in reversed(self.started) if n.services is services]:
+            await node.stop()
+            self.started.remove(node)
+
 
 @pytest.fixture
 async def nodes(demo: Services) -> AsyncIterator[Nodes]:

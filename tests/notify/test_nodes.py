@@ -12,9 +12,10 @@ pytestmark = pytest.mark.postgres_only
 
 
 @pytest.fixture
-async def second_services(demo):
+async def second_services(demo, nodes):
     other = Services.create(demo.settings)  # its own engine, pool and bus: another process, as far as PG can tell
     yield other
+    await nodes.stop_using(other)  # torn down before `nodes`: its node must stop before its services close
     await other.close()
 
 
