@@ -11,6 +11,7 @@ and judged by the intake's own functions (`detect_kind`, `opens`, `encryption`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from archive.checks.formats import FileKind, detect_kind, encryption, opens
@@ -33,7 +34,17 @@ _LABELS: dict[FileKind, str] = {
     FileKind.OLE: "旧版 Office 文档",
     FileKind.ZIP: "ZIP 压缩包",
 }
-_CONVERT_TO = {FileKind.PDFA: "PDF/A", FileKind.OFD: "OFD"}
+_CONVERT_TO = (FileKind.PDFA, FileKind.OFD)
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the 可用性 check looks at in a file, whatever the format list: its kind, whether it opens (None when it
+    does, else why not), whether it is encrypted (None when not, else how)."""
+
+    kind: FileKind
+    broken: str | None
+    locked: str | None
 
 
 @dataclass(frozen=True)
@@ -73,22 +84,34 @@ def sample_file(path: Path, *, identifier: str, title: str, file_name: str) -> D
     )
 
 
-def judge(record: DocumentRecord, accepted: frozenset[FileKind]) -> FileVerdict:
-    """What the intake's 可用性 check would find wrong with this file, each problem with what to do about it."""
+def facts_of(record: DocumentRecord) -> FileFacts:
     kind = detect_kind(record)
+    return FileFacts(kind, opens(record, kind), encryption(record, kind))
+
+
+@lru_cache(maxsize=4096)
+def facts_of_stored_file(path: Path, file_name: str) -> FileFacts:
+    """The facts of a stored attachment, read once per process. The store names a file by its SHA-256, so the bytes
+    at `path` never change; only the name's extension (which the kind also looks at) is part of the key."""
+    return facts_of(sample_file(path, identifier="", title="", file_name=file_name))
+
+
+def verdict_of(facts: FileFacts, accepted: frozenset[FileKind]) -> FileVerdict:
+    """What the intake's 可用性 check would find wrong with this file, each problem with what to do about it."""
     problems: list[str] = []
-    if kind not in accepted:
-        targets = "、".join(name for k, name in _CONVERT_TO.items() if k in accepted) or "、".join(
-            sorted(k.value for k in accepted))
-        problems.append(f"{label_of(kind)}不在档案馆接收的格式内（{formats_label(accepted)}），归档时可用性检测不会通过；"
-                        f"请另存为 {targets} 后重新上传")
-    broken = opens(record, kind)
-    if broken is not None:
-        problems.append(f"{broken}，归档时可用性检测不会通过；请重新导出该文件后上传")
-    locked = encryption(record, kind)
-    if locked is not None:
-        problems.append(f"{locked}，档案馆无法打开加密文件；请去掉密码保护后重新上传")
-    return FileVerdict(kind, not problems, tuple(problems))
+    if facts.kind not in accepted:
+        targets = "、".join(k.value for k in _CONVERT_TO if k in accepted) or formats_label(accepted)
+        problems.append(f"{label_of(facts.kind)}不在档案馆接收的格式内（{formats_label(accepted)}），"
+                        f"归档时可用性检测不会通过；请另存为 {targets} 后重新上传")
+    if facts.broken is not None:
+        problems.append(f"{facts.broken}，归档时可用性检测不会通过；请重新导出该文件后上传")
+    if facts.locked is not None:
+        problems.append(f"{facts.locked}，档案馆无法打开加密文件；请去掉密码保护后重新上传")
+    return FileVerdict(facts.kind, not problems, tuple(problems))
+
+
+def judge(record: DocumentRecord, accepted: frozenset[FileKind]) -> FileVerdict:
+    return verdict_of(facts_of(record), accepted)
 
 
 def formats_label(accepted: frozenset[FileKind]) -> str:

@@ -1,7 +1,8 @@
 """归档预检 of an outgoing document: its attachments, judged now as the archive's intake will judge them.
 
 Read-only and open to anyone who may read the document. It looks at the files on disk (not at a package: none is
-built yet) and at the format list the archive applies today, so a changed `OA_ARCHIVE_FORMATS` shows at once.
+built yet; each stored file once per process, as its bytes never change) and at the format list the archive applies
+today, so a changed `OA_ARCHIVE_FORMATS` shows at once.
 The main document needs no check: the final copy made at 用印 is PDF/A.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from archive.catalogue.schemas import ArchivePrecheck, AttachmentPrecheck
 from archive.checks.formats import FileKind, accepted_formats
-from archive.checks.precheck import FileVerdict, judge, label_of, sample_file
+from archive.checks.precheck import FileVerdict, facts_of_stored_file, label_of, verdict_of
 from docflow.attachments.blobs import BlobStore
 from docflow.attachments.service import attachments_of, readable_document
 from oa.auth.principal import Principal
@@ -30,10 +31,9 @@ async def precheck_document(session: AsyncSession, settings: Settings, me: Princ
     for row in await attachments_of(session, document.id):
         path = store.path_of(row.sha256)
         if path.is_file():
-            # Off the event loop: a PDF is read to its end for the PDF/A mark, and uploads may be large.
-            record = await to_thread.run_sync(
-                partial(sample_file, path, identifier=str(row.id), title=row.title, file_name=row.filename))
-            verdict = judge(record, accepted)
+            # Off the event loop: the first time, a PDF is read to its end for the PDF/A mark (uploads may be large).
+            facts = await to_thread.run_sync(partial(facts_of_stored_file, path, row.filename))
+            verdict = verdict_of(facts, accepted)
         else:  # said of this file, not as an error of the whole list: the others are still worth knowing
             verdict = FileVerdict(FileKind.UNKNOWN, False, (
                 "附件的文件已不在存储中，不能用印，也不能归档；请删除后重新上传，或请系统管理员从备份恢复",))

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from archive.checks.formats import DEFAULT_WHITELIST, FileKind, accepted_formats, detect_kind
-from archive.checks.precheck import judge, sample_file
+from archive.checks.precheck import facts_of_stored_file, judge, sample_file, verdict_of
 from archive.eep.payload import SAMPLE_BYTES, PayloadDecoder
 from docflow.attachments.blobs import BlobStore
 from oa.settings import Settings
@@ -78,6 +78,17 @@ def test_a_mark_split_between_two_reads_is_found(tmp_path: Path) -> None:
     record = sample_file(path, identifier="1", title="大文件", file_name="big.pdf")
     assert b"pdfaid:part" in record.markers and detect_kind(record) is FileKind.PDFA
     assert judge(record, DEFAULT_WHITELIST).accepted
+
+
+def test_a_stored_file_is_read_once_and_judged_against_the_list_of_the_moment(tmp_path: Path) -> None:
+    path = tmp_path / ("ab" * 32)  # the store names a file by its SHA-256: the bytes behind a name never change
+    path.write_bytes(DOCX)
+    first = facts_of_stored_file(path, "说明.docx")
+    hits = facts_of_stored_file.cache_info().hits
+    assert facts_of_stored_file(path, "说明.docx") is first and facts_of_stored_file.cache_info().hits == hits + 1
+    assert first.kind is FileKind.OOXML
+    assert not verdict_of(first, DEFAULT_WHITELIST).accepted
+    assert verdict_of(first, accepted_formats({"OA_ARCHIVE_FORMATS": "PDF/A,OOXML"})).accepted
 
 
 def test_each_problem_says_what_to_do(tmp_path: Path) -> None:
