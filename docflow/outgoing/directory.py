@@ -30,13 +30,14 @@ ROLE_LABELS: dict[str, Role] = {
 _PEOPLE = table_of(Person)
 _ROLES = table_of(PersonRole)
 _DELEGATIONS = table_of(DelegationRow)
-_ACTIVE_WITH_ROLES = (select(_PEOPLE.c.id, _ROLES.c.role).select_from(_PEOPLE.join(_ROLES))
+# (person, role, unit) of every active person's roles, narrowed by unit, by person, or both.
+_ACTIVE_WITH_ROLES = (select(_PEOPLE.c.id, _ROLES.c.role, _PEOPLE.c.unit_id).select_from(_PEOPLE.join(_ROLES))
                       .where(_PEOPLE.c.active.is_(True)))
-_ROSTER = _ACTIVE_WITH_ROLES.where(_PEOPLE.c.unit_id == bindparam("unit_id"))
-_ROLES_OF = _ACTIVE_WITH_ROLES.where(_PEOPLE.c.id.in_(bindparam("ids", expanding=True)))
-_ROSTER_AND_NAMED = select(_PEOPLE.c.id, _ROLES.c.role, _PEOPLE.c.unit_id).select_from(_PEOPLE.join(_ROLES)).where(
-    _PEOPLE.c.active.is_(True),
-    (_PEOPLE.c.unit_id == bindparam("unit_id")) | _PEOPLE.c.id.in_(bindparam("ids", expanding=True)))
+_OF_UNIT = _PEOPLE.c.unit_id == bindparam("unit_id")
+_NAMED = _PEOPLE.c.id.in_(bindparam("ids", expanding=True))
+_ROSTER = _ACTIVE_WITH_ROLES.where(_OF_UNIT)
+_ROLES_OF = _ACTIVE_WITH_ROLES.where(_NAMED)
+_ROSTER_AND_NAMED = _ACTIVE_WITH_ROLES.where(_OF_UNIT | _NAMED)
 _IN_FORCE = select(_DELEGATIONS.c.person_id, _DELEGATIONS.c.delegate_id, _DELEGATIONS.c.starts_at,
                    _DELEGATIONS.c.ends_at).where(
     _DELEGATIONS.c.revoked_at.is_(None), _DELEGATIONS.c.starts_at <= bindparam("now"),
@@ -61,7 +62,8 @@ def _require_found(wanted: set[int], found: set[int], field: str) -> None:
 
 
 async def roster_of(session: AsyncSession, unit_id: int) -> Roster:
-    return _roster((await session.execute(_ROSTER, {"unit_id": unit_id})).tuples().all())
+    rows = (await session.execute(_ROSTER, {"unit_id": unit_id})).tuples().all()
+    return _roster((pid, role) for pid, role, _ in rows)
 
 
 async def check_people(session: AsyncSession, ids: Iterable[int], field: str) -> None:
@@ -69,7 +71,7 @@ async def check_people(session: AsyncSession, ids: Iterable[int], field: str) ->
     wanted = set(ids)
     if not wanted:
         return
-    found = {pid for pid, role in (await session.execute(_ROLES_OF, {"ids": sorted(wanted)})).all()
+    found = {pid for pid, role, _ in (await session.execute(_ROLES_OF, {"ids": sorted(wanted)})).all()
              if Role(role) in BUSINESS_ROLES}
     _require_found(wanted, found, field)
 

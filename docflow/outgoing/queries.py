@@ -68,20 +68,19 @@ async def _page(session: AsyncSession, page: Select[Any], count: Select[Any], pa
 
 # The 待办 as Core statements on the tables, the plain list built once (it is read on every page load and every
 # action); a search or a filter builds its own.
+_OPEN_FOR_HOLDERS = (_TASKS.c.status == TaskStatus.OPEN, _TASKS.c.holder_id.in_(bindparam("holders", expanding=True)))
 _TODO = (
     select(_DOCUMENTS.c.id, _DOCUMENTS.c.title, _DOCUMENTS.c.doc_type, _DOCUMENTS.c.state, _DOCUMENTS.c.doc_number,
            _DOCUMENTS.c.urgency, _DOCUMENTS.c.updated_at, _TASKS.c.task_no, _TASKS.c.step, _TASKS.c.due_at)
     .select_from(_TASKS.join(_DOCUMENTS, _DOCUMENTS.c.id == _TASKS.c.document_id))
-    .where(_TASKS.c.status == TaskStatus.OPEN, _TASKS.c.holder_id.in_(bindparam("holders", expanding=True)))
+    .where(*_OPEN_FOR_HOLDERS)
 )
 # Deadline first, no deadline last, newest first: the order of ix_document_tasks_todo on PostgreSQL.
 _TODO_ORDER = (_TASKS.c.due_at.asc().nulls_last(), _TASKS.c.created_at.desc())
 _TODO_PAGE = _paged(_TODO.order_by(*_TODO_ORDER))
 # Counted on the tasks alone: every task has its document, and joining them to count cost a read of each document
 # (milliseconds for a long 待办, on every page).
-_OPEN_TASKS = select(_TASKS.c.id).where(_TASKS.c.status == TaskStatus.OPEN,
-                                        _TASKS.c.holder_id.in_(bindparam("holders", expanding=True)))
-_TODO_COUNT = _counted(_OPEN_TASKS)
+_TODO_COUNT = _counted(select(_TASKS.c.id).where(*_OPEN_FOR_HOLDERS))
 
 
 async def todo(session: AsyncSession, me: Principal, query: ListQuery, now: datetime) -> tuple[list[ListItem], int]:
