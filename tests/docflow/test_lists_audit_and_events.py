@@ -124,3 +124,20 @@ async def test_every_page_of_a_list_reports_the_same_total(make_client, demo):
     pages = [(await drafter.get("/api/worklist/drafts", params={"page": p, "page_size": 2})).json() for p in (1, 2, 3)]
     assert [(len(p["items"]), p["total"]) for p in pages] == [(2, 3), (1, 3), (0, 3)]
     assert len({i["id"] for p in pages for i in p["items"]}) == 3
+
+
+async def test_every_page_of_the_todo_reports_the_same_total_searched_or_not(make_client, demo):
+    """The 待办's total rides on its page (one statement): a full page, the last page, past the end and a search
+    each tell the same total as the list has."""
+    desk = Desk(make_client)
+    for title in ("关于第一批防汛物资调拨的通知", "关于第二批防汛物资调拨的通知", "关于召开安全生产会议的通知"):
+        await to_review(desk, title=title)
+    reviewer = await desk("xsx.reviewer")
+
+    async def page(number: int, size: int, **search: Any) -> tuple[int, int]:
+        body = (await reviewer.get("/api/worklist/todo", params={"page": number, "page_size": size, **search})).json()
+        return len(body["items"]), body["total"]
+
+    assert [await page(p, 2) for p in (1, 2, 3)] == [(2, 3), (1, 3), (0, 3)]
+    assert [await page(p, 1, q="防汛物资") for p in (1, 2, 3)] == [(1, 2), (1, 2), (0, 2)]
+    assert await page(1, 20, q="没有这样的标题") == (0, 0)
