@@ -545,7 +545,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one measured round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of raw then ours")
     parser.add_argument("--documents", type=int, default=100_000, help="documents in the database")
-    parser.add_argument("--queue", type=int, default=2_500, help="documents waiting at each worker's 核稿")
+    parser.add_argument("--queue", type=int, default=4_000, help="documents waiting at each worker's 核稿")
     parser.add_argument("--todo-open", type=int, default=40, help="open tasks of each reviewer timed for 待办")
     parser.add_argument("--todo-calls", type=int, default=400, help="待办 calls timed (ours and raw each)")
     parser.add_argument("--pool", type=int, default=10, help="connection pool size (ours and raw alike)")

@@ -8,9 +8,8 @@ the caller's unit of work, so either everything happens or nothing does.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -25,6 +24,7 @@ from docflow.outgoing.notifications import emit
 from docflow.outgoing.schemas import ActionIn, ContentSave, DraftCreate
 from docflow.outgoing.settings import definition_for
 from docflow.outgoing.templates import apply_template
+from docflow.outgoing.writes import INSERT_TASKS, write_action
 from docflow.rules import workflow
 from docflow.rules.workflow_commands import (
     Action,
@@ -75,7 +75,7 @@ async def create_draft(uow: UnitOfWork, me: Principal, data: DraftCreate, settin
     flow = start_flow(str(document.id), str(me.person_id), definition, now)
     document.flow = flow_json(flow)
     if flow.tasks:
-        await session.execute(_INSERT_TASKS, [task_values(document.id, t) for t in flow.tasks])
+        await session.execute(INSERT_TASKS, [task_values(document.id, t) for t in flow.tasks])
     session.add(DocumentVersion(document_id=document.id, number=1, author_id=me.person_id, step="拟稿",
                                 summary="起草", content=document.content, created_at=now))
     session.add(DocumentAction(document_id=document.id, action="create", actor_id=me.person_id, from_state="",
@@ -86,22 +86,11 @@ async def create_draft(uow: UnitOfWork, me: Principal, data: DraftCreate, settin
     return document
 
 
-# The statements every workflow action runs, built once: building and keying a statement cost about as much as
-# executing it, and these run on every approval in the county.
-_DOCUMENTS = table_of(Document)
+# The statements every workflow action reads with, built once: building and keying a statement cost about as much
+# as executing it, and these run on every approval in the county.
 _TASKS = table_of(DocumentTask)
 _LOCK_DOCUMENT = select(Document).where(Document.id == bindparam("document_id")).with_for_update()
 _TASKS_OF = select(*_TASKS.c).where(_TASKS.c.document_id == bindparam("document_id"))
-_INSERT_TASKS = insert(_TASKS)
-_INSERT_ACTION = insert(table_of(DocumentAction))
-_CLOSE_TASK = update(_TASKS).where(
-    _TASKS.c.document_id == bindparam("b_document_id"), _TASKS.c.task_no == bindparam("b_task_no"),
-).values({column: bindparam(f"b_{column}", type_=_TASKS.c[column].type)
-          for column in ("status", "outcome", "opinion", "closed_at", "acted_by_id")})
-# What an action changes on the document row; the loaded object is told the same values (`_advance_document`).
-_FLOW_COLUMNS = ("state", "flow", "doc_number", "sealed_at", "dispatched_at", "version", "updated_at")
-_ADVANCE_DOCUMENT = update(_DOCUMENTS).where(_DOCUMENTS.c.id == bindparam("b_id")).values(
-    {column: bindparam(f"b_{column}", type_=_DOCUMENTS.c[column].type) for column in _FLOW_COLUMNS})
 
 
 async def lock_document(session: AsyncSession, document_id: int) -> Document:
@@ -215,42 +204,30 @@ async def _apply(
 
 
 async def _persist(uow: UnitOfWork, me: Principal, document: Document, outcome: Outcome) -> None:
-    session, flow, record = uow.session, outcome.flow, outcome.record
+    flow, record = outcome.flow, outcome.record
     created = [task_values(document.id, c.task) for c in outcome.task_changes if c.kind is ChangeKind.CREATED]
-    for change in outcome.task_changes:
-        if change.kind is not ChangeKind.CREATED:
-            values = {f"b_{k}": v for k, v in closed_values(change.task).items()}
-            result = await session.execute(_CLOSE_TASK, {"b_document_id": document.id,
-                                                         "b_task_no": change.task.id, **values})
-            assert result.rowcount == 1  # type: ignore[attr-defined]
-    if created:
-        await session.execute(_INSERT_TASKS, created)
+    closed = [{"task_no": c.task.id, **closed_values(c.task)} for c in outcome.task_changes
+              if c.kind is not ChangeKind.CREATED]
     dispatched = document.dispatched_at
     if flow.state is DocState.DISPATCHED and dispatched is None:
         dispatched = uow.now
-    await _advance_document(session, document, {
+    flow_values = {
         "state": flow.state, "flow": flow_json(flow), "doc_number": flow.doc_number, "sealed_at": flow.sealed_at,
         "dispatched_at": dispatched, "version": document.version + 1, "updated_at": uow.now,
-    })
+    }
     acting_for = int(record.acting_for) if record.acting_for else None
-    await session.execute(_INSERT_ACTION, {
-        "document_id": document.id, "action": record.action.value, "actor_id": me.person_id,
-        "acting_for_id": acting_for, "from_state": record.from_state.value, "to_state": record.to_state.value,
-        "note": record.note, "at": uow.now,
+    await uow.session.flush()  # the document's other changes (an edit's content) go first, as the ORM orders them
+    await write_action(uow.session, document.id, closed, created, flow_values, {
+        "action": record.action.value, "actor_id": me.person_id, "acting_for_id": acting_for,
+        "from_state": record.from_state.value, "to_state": record.to_state.value, "note": record.note,
     })
+    # The loaded object takes the written values as committed state, so the ORM does not write them a second time.
+    for column, value in flow_values.items():
+        set_committed_value(document, column, value)
     uow.audit(f"docflow.document.{record.action.value}", target_type="document", target_id=document.id,
               unit_id=document.unit_id, acting_for_id=acting_for,
               detail={"from": record.from_state.value, "to": record.to_state.value, "note": record.note[:500]})
     emit(uow, outcome.events, title=document.title)
-    await session.flush()
-
-
-async def _advance_document(session: AsyncSession, document: Document, values: dict[str, Any]) -> None:
-    """Write the flow columns with one prepared UPDATE and give the loaded object the same values as committed
-    state, so the ORM does not write them a second time (edits of the content still flush as usual)."""
-    await session.execute(_ADVANCE_DOCUMENT, {"b_id": document.id, **{f"b_{k}": v for k, v in values.items()}})
-    for column, value in values.items():
-        set_committed_value(document, column, value)
 
 
 async def _require_read(session: AsyncSession, me: Principal, document: Document) -> None:

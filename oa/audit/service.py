@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oa.audit.chain import ChainFields, ChainReport, ChainWalker, StoredRecord, record_hash
 from oa.audit.models import AuditChainHead, AuditRecord, Outcome
 from oa.auth.principal import Principal, RequestContext
-from oa.database import table_of
+from oa.database import driver, is_postgresql, table_of
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,58 @@ class AuditEntry:
     actor_name: str | None = None
 
 
-# The append path as Core statements on the tables, built once: it runs in every transaction of the county, and
-# the ORM's unit-of-work flush of each record cost more than the rest of the append.
+# The append path on SQLite as Core statements on the tables, built once: it runs in every transaction of the
+# county, and the ORM's unit-of-work flush of each record cost more than the rest of the append.
 _HEAD = table_of(AuditChainHead)
 _LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
 _INSERT_RECORDS = insert(table_of(AuditRecord))
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
+
+# On PostgreSQL, sent to asyncpg directly (`oa.database.driver`): the head locked, then the records inserted and
+# the head moved by one statement.
+_LOCK_HEAD_PG = "SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE"
+_RECORD_COLUMNS = ("id", "at", "actor_id", "actor_name", "acting_for_id", "unit_id", "action", "target_type",
+                   "target_id", "ip", "request_id", "outcome", "detail", "prev_hash", "hash")
+_APPEND_PG = """
+WITH head AS (UPDATE audit_chain_head SET last_id = $16, last_hash = $17 WHERE id = 1)
+INSERT INTO audit_log (id, at, actor_id, actor_name, acting_for_id, unit_id, action, target_type, target_id, ip,
+                       request_id, outcome, detail, prev_hash, hash)
+SELECT r.id, r.at, r.actor_id, r.actor_name, r.acting_for_id, r.unit_id, r.action, r.target_type, r.target_id, r.ip,
+       r.request_id, r.outcome, r.detail::json, r.prev_hash, r.hash
+FROM unnest($1::bigint[], $2::timestamptz[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[],
+            $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+     AS r(id, at, actor_id, actor_name, acting_for_id, unit_id, action, target_type, target_id, ip, request_id,
+          outcome, detail, prev_hash, hash)
+"""
 
 
 async def append(session: AsyncSession, entries: Sequence[AuditEntry]) -> list[int]:
     """Chain `entries` onto the trail. Call last in the transaction: the head stays locked until commit."""
     if not entries:
         return []
-    last_id, last_hash = (await session.execute(_LOCK_HEAD)).one()
-    ids: list[int] = []
+    if is_postgresql(session):
+        async with driver(session) as conn:
+            last_id, last_hash = await conn.fetchrow(_LOCK_HEAD_PG)
+            rows = _chained(entries, last_id, last_hash)
+            columns = [[_as_pg(row[c]) for row in rows] for c in _RECORD_COLUMNS]
+            await conn.execute(_APPEND_PG, *columns, rows[-1]["id"], rows[-1]["hash"])
+    else:
+        last_id, last_hash = (await session.execute(_LOCK_HEAD)).one()
+        rows = _chained(entries, last_id, last_hash)
+        await session.execute(_INSERT_RECORDS, rows)
+        await session.execute(_MOVE_HEAD, {"new_id": rows[-1]["id"], "new_hash": rows[-1]["hash"]})
+    return [row["id"] for row in rows]
+
+
+def _as_pg(value: Any) -> Any:
+    """A column value as asyncpg sends it in the statement's arrays: the detail as JSON text, the outcome's value."""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value.value if isinstance(value, Outcome) else value
+
+
+def _chained(entries: Sequence[AuditEntry], last_id: int, last_hash: str) -> list[dict[str, Any]]:
+    """The rows of `entries`, numbered and hashed onto the chain after (`last_id`, `last_hash`)."""
     rows: list[dict[str, Any]] = []
     for entry in entries:
         last_id += 1
@@ -69,10 +108,7 @@ async def append(session: AsyncSession, entries: Sequence[AuditEntry]) -> list[i
         digest = record_hash(last_hash, fields)
         rows.append(_columns(fields) | {"outcome": entry.outcome, "prev_hash": last_hash, "hash": digest})
         last_hash = digest
-        ids.append(last_id)
-    await session.execute(_INSERT_RECORDS, rows)
-    await session.execute(_MOVE_HEAD, {"new_id": last_id, "new_hash": last_hash})
-    return ids
+    return rows
 
 
 def _columns(fields: ChainFields) -> dict[str, Any]:
