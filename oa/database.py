@@ -19,7 +19,13 @@ import asyncpg  # type: ignore[import-untyped]  # no stubs shipped
 from sqlalchemy import DateTime, Enum, MetaData, Table, event, literal, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -120,18 +126,14 @@ def is_postgresql(session: AsyncSession) -> bool:
 async def driver(session: AsyncSession) -> AsyncIterator[Any]:
     """The asyncpg connection under `session`'s transaction (PostgreSQL only), begun.
 
-    For the few writes that run in every workflow action and every commit (the action's rows, the notification
-    events, the audit append): each is one hand-written statement sent straight to asyncpg, which costs a quarter of
-    the CPU of the same statement through SQLAlchemy's execution layer (bench/README.md). The statements run in the
+    For the few statements that run in every workflow action and every commit (the document's tasks, the roster and
+    the delegations in force; the action's rows, the notification events, the audit append): each is one
+    hand-written statement sent straight to asyncpg, which costs a quarter of the CPU of the same statement through
+    SQLAlchemy's execution layer (bench/README.md). The statements run in the
     session's transaction and commit or roll back with it. A connection lost on the way is raised as SQLAlchemy
     raises it (`DBAPIError` with `connection_invalidated`), so the request answers 503 as for any other statement.
     """
-    connection = await session.connection()
-    conn = (await connection.get_raw_connection()).driver_connection
-    assert conn is not None  # a checked-out connection of the session's transaction
-    if not conn.is_in_transaction():
-        # SQLAlchemy's asyncpg adapter opens the transaction with its first statement: give it one.
-        await connection.execute(select(literal(1)))
+    connection, conn = await _driver_of(session)
     try:
         yield conn
     except _DRIVER_DISCONNECTS as exc:
@@ -139,6 +141,25 @@ async def driver(session: AsyncSession) -> AsyncIterator[Any]:
         # follows does not try to talk over it (which would raise in place of this error).
         await connection.invalidate(exc)
         raise DBAPIError("(sent to asyncpg directly)", None, exc, connection_invalidated=True) from exc
+
+
+_DRIVER_OF_TRANSACTION = "oa.driver"
+
+
+async def _driver_of(session: AsyncSession) -> tuple[AsyncConnection, Any]:
+    """The session's connection and its asyncpg connection, looked up once per transaction: an action asks for it
+    six times, and each lookup goes through SQLAlchemy's async bridge twice."""
+    cached = session.info.get(_DRIVER_OF_TRANSACTION)
+    if cached is not None and cached[0] is session.sync_session.get_transaction():
+        return cached[1], cached[2]
+    connection = await session.connection()
+    conn = (await connection.get_raw_connection()).driver_connection
+    assert conn is not None  # a checked-out connection of the session's transaction
+    if not conn.is_in_transaction():
+        # SQLAlchemy's asyncpg adapter opens the transaction with its first statement: give it one.
+        await connection.execute(select(literal(1)))
+    session.info[_DRIVER_OF_TRANSACTION] = (session.sync_session.get_transaction(), connection, conn)
+    return connection, conn
 
 
 def _make_sqlite_transactional(engine: AsyncEngine) -> None:

@@ -4,8 +4,9 @@ holder, delegations in force, and names for display."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from docflow.outgoing.models import Delegation as DelegationRow
 from docflow.rules.delegation import Delegation
 from docflow.rules.workflow_definition import Roster
-from oa.database import table_of
+from oa.database import driver, is_postgresql, table_of
 from oa.errors import FieldError, InvalidInput
 from oa.org.models import Person, PersonRole
 from oa.org.roles import BUSINESS_ROLES, Role
@@ -42,6 +43,17 @@ _IN_FORCE = select(_DELEGATIONS.c.person_id, _DELEGATIONS.c.delegate_id, _DELEGA
                    _DELEGATIONS.c.ends_at).where(
     _DELEGATIONS.c.revoked_at.is_(None), _DELEGATIONS.c.starts_at <= bindparam("now"),
     _DELEGATIONS.c.ends_at > bindparam("now"))
+
+
+# The same two reads on PostgreSQL, sent to asyncpg directly (`oa.database.driver`): every action makes them.
+_ROSTER_AND_NAMED_PG = """
+SELECT p.id, r.role, p.unit_id FROM people AS p JOIN person_roles AS r ON r.person_id = p.id
+WHERE p.active AND (p.unit_id = $1 OR p.id = ANY($2::int[]))
+"""
+_IN_FORCE_PG = """
+SELECT person_id, delegate_id, starts_at, ends_at FROM delegations
+WHERE revoked_at IS NULL AND starts_at <= $1 AND ends_at > $1
+"""
 
 
 def _roster(rows: Iterable[tuple[int, str]]) -> Roster:
@@ -79,13 +91,23 @@ async def check_people(session: AsyncSession, ids: Iterable[int], field: str) ->
 async def roster_checking(session: AsyncSession, unit_id: int, named: Iterable[int], field: str) -> Roster:
     """`roster_of(unit_id)` and `check_people(named)` with one query: every workflow action needs both."""
     wanted = set(named)
-    rows = (await session.execute(_ROSTER_AND_NAMED, {"unit_id": unit_id, "ids": sorted(wanted)})).tuples().all()
+    rows: Sequence[Any]
+    if is_postgresql(session):
+        async with driver(session) as conn:
+            rows = await conn.fetch(_ROSTER_AND_NAMED_PG, unit_id, sorted(wanted))
+    else:
+        rows = (await session.execute(_ROSTER_AND_NAMED, {"unit_id": unit_id, "ids": sorted(wanted)})).all()
     _require_found(wanted, {pid for pid, role, _ in rows if pid in wanted and Role(role) in BUSINESS_ROLES}, field)
     return _roster((pid, role) for pid, role, unit in rows if unit == unit_id)
 
 
 async def delegations_in_force(session: AsyncSession, now: datetime) -> list[Delegation]:
-    rows = (await session.execute(_IN_FORCE, {"now": now})).all()
+    rows: Sequence[Any]
+    if is_postgresql(session):
+        async with driver(session) as conn:
+            rows = await conn.fetch(_IN_FORCE_PG, now)
+    else:
+        rows = (await session.execute(_IN_FORCE, {"now": now})).all()
     return [Delegation(str(person), str(delegate), starts, ends) for person, delegate, starts, ends in rows]
 
 

@@ -39,7 +39,7 @@ def flow_json(flow: Flow) -> dict[str, Any]:
 
 
 class TaskColumns(Protocol):
-    """A task as read: the mapped row or a plain result row of `document_tasks`."""
+    """A task as read: the mapped row, a plain result row of `document_tasks`, or asyncpg's record as attributes."""
 
     task_no: int
     step: StepKind
@@ -56,10 +56,12 @@ class TaskColumns(Protocol):
 
 
 def task_from_row(row: TaskColumns) -> Task:
+    # The enums from their values: a row read by asyncpg directly carries plain strings.
     return Task(
-        id=row.task_no, step=row.step, holder=str(row.holder_id), round=row.round, created_at=row.created_at,
-        assigned_by=str(row.assigned_by_id) if row.assigned_by_id else None, due_at=row.due_at,
-        status=row.status, outcome=row.outcome, opinion=row.opinion,
+        id=row.task_no, step=StepKind(row.step), holder=str(row.holder_id), round=row.round,
+        created_at=row.created_at, assigned_by=str(row.assigned_by_id) if row.assigned_by_id else None,
+        due_at=row.due_at, status=TaskStatus(row.status), outcome=TaskOutcome(row.outcome) if row.outcome else None,
+        opinion=row.opinion,
         acted_by=str(row.acted_by_id) if row.acted_by_id else None, closed_at=row.closed_at,
     )
 

@@ -8,6 +8,7 @@ the caller's unit of work, so either everything happens or nothing does.
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,7 +51,7 @@ from docflow.rules.workflow_errors import IllegalMove, NotTaskHolder
 from docflow.rules.workflow_outcome import ChangeKind, Outcome
 from docflow.rules.workflow_state import DocState, Flow, start_flow
 from oa.auth.principal import Principal
-from oa.database import table_of
+from oa.database import driver, is_postgresql, table_of
 from oa.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from oa.settings import Settings
 from oa.uow import UnitOfWork
@@ -91,6 +92,12 @@ async def create_draft(uow: UnitOfWork, me: Principal, data: DraftCreate, settin
 _TASKS = table_of(DocumentTask)
 _LOCK_DOCUMENT = select(Document).where(Document.id == bindparam("document_id")).with_for_update()
 _TASKS_OF = select(*_TASKS.c).where(_TASKS.c.document_id == bindparam("document_id"))
+# On PostgreSQL sent to asyncpg directly (`oa.database.driver`), as the action's writes are (`writes.py`).
+_TASKS_OF_PG = """
+SELECT task_no, step, holder_id, round, created_at, assigned_by_id, due_at, status, outcome, opinion, acted_by_id,
+       closed_at
+FROM document_tasks WHERE document_id = $1
+"""
 
 
 async def lock_document(session: AsyncSession, document_id: int) -> Document:
@@ -101,8 +108,10 @@ async def lock_document(session: AsyncSession, document_id: int) -> Document:
 
 
 async def load_flow(session: AsyncSession, document: Document) -> Flow:
-    tasks = (await session.execute(_TASKS_OF, {"document_id": document.id})).all()
-    return flow_from_rows(document, tasks)
+    if is_postgresql(session):
+        async with driver(session) as conn:
+            return flow_from_rows(document, [SimpleNamespace(**r) for r in await conn.fetch(_TASKS_OF_PG, document.id)])
+    return flow_from_rows(document, (await session.execute(_TASKS_OF, {"document_id": document.id})).all())
 
 
 async def save_content(uow: UnitOfWork, me: Principal, document_id: int, data: ContentSave,

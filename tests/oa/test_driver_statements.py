@@ -66,10 +66,25 @@ async def test_a_connection_lost_under_a_direct_write_is_reported_as_invalidated
             pid = conn.get_server_pid()
         admin = await asyncpg.connect(dsn)
         try:
-            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+            assert await admin.fetchval("SELECT pg_terminate_backend($1, 5000)", pid)  # waits until it is gone
         finally:
             await admin.close()
         with pytest.raises(DBAPIError) as raised:
             async with driver(uow.session) as conn:
                 await conn.execute("SELECT 1")
         assert raised.value.connection_invalidated
+
+
+async def test_each_transaction_of_a_session_gets_its_own_begun_connection(services):
+    """The connection is looked up once per transaction: a session's next transaction must not reuse the last one's
+    (released to the pool, outside any transaction, its writes would commit on their own)."""
+    before = await _head_hash(services)
+    async with services.write_sessions() as session:
+        async with session.begin(), driver(session) as conn:
+            await conn.execute("UPDATE audit_chain_head SET last_hash = last_hash WHERE id = 1")
+        await session.begin()
+        async with driver(session) as conn:
+            assert conn.is_in_transaction()
+            await conn.execute("UPDATE audit_chain_head SET last_hash = 'not committed' WHERE id = 1")
+        await session.rollback()
+    assert await _head_hash(services) == before
