@@ -481,7 +481,11 @@ async def run_bench(settings: Settings, environ: dict[str, str], dsn: str, args:
         print(f"loading {args.documents:,} documents …", flush=True)
         started = time.perf_counter()
         templates = {d.unit_id: await template(services, d) for d in all_desks}
-        open_per_desk = {d.unit_id: args.queue for d in working} | {d.unit_id: args.todo_open for d in idle}
+        queue = args.queue or queue_for(args)
+        if queue * len(working) + args.todo_open * len(idle) > args.documents - len(templates):
+            raise SystemExit(f"{len(working)} workers × {queue:,} waiting documents do not fit in --documents "
+                             f"{args.documents:,}: raise --documents or shorten the rounds")
+        open_per_desk = {d.unit_id: queue for d in working} | {d.unit_id: args.todo_open for d in idle}
         async with pool.acquire() as conn:
             loaded = await bulk_load(conn, templates, open_per_desk, args.documents - len(templates))
             documents = await conn.fetchval("SELECT count(*) FROM documents")
@@ -537,6 +541,17 @@ async def run_bench(settings: Settings, environ: dict[str, str], dsn: str, args:
     print("targets: " + "; ".join(f"{label}: {'met' if ok else 'NOT met'}" for label, ok in targets))
 
 
+# The most completions per second the queue is sized for, raw and ours alike (the raw baseline does about 750/s on
+# the machines of bench/README.md): a worker whose queue runs dry would end the round.
+MAX_RATE = 1_200
+
+
+def queue_for(args: argparse.Namespace) -> int:
+    """Documents waiting at each worker's 核稿: enough for every round of both kinds and the warm-ups."""
+    seconds = 2 * args.rounds * args.seconds + 2.0
+    return int(MAX_RATE * seconds / args.workers) + 1
+
+
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=8, help="concurrent reviewers completing tasks (≤ 40)")
@@ -545,7 +560,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one measured round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of raw then ours")
     parser.add_argument("--documents", type=int, default=100_000, help="documents in the database")
-    parser.add_argument("--queue", type=int, default=4_000, help="documents waiting at each worker's 核稿")
+    parser.add_argument("--queue", type=int, default=None,
+                        help="documents waiting at each worker's 核稿 (default: enough for the rounds at "
+                             f"{MAX_RATE:,} completions/s)")
     parser.add_argument("--todo-open", type=int, default=40, help="open tasks of each reviewer timed for 待办")
     parser.add_argument("--todo-calls", type=int, default=400, help="待办 calls timed (ours and raw each)")
     parser.add_argument("--pool", type=int, default=10, help="connection pool size (ours and raw alike)")
