@@ -9,6 +9,8 @@ sessions start a plain (deferred) transaction, so in WAL mode they never wait fo
 
 from __future__ import annotations
 
+import enum
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -129,8 +131,8 @@ async def driver(session: AsyncSession) -> AsyncIterator[Any]:
     For the few statements that run in every workflow action and every commit (the document's tasks, the roster and
     the delegations in force; the action's rows, the notification events, the audit append): each is one
     hand-written statement sent straight to asyncpg, which costs a quarter of the CPU of the same statement through
-    SQLAlchemy's execution layer (bench/README.md). The statements run in the
-    session's transaction and commit or roll back with it. A connection lost on the way is raised as SQLAlchemy
+    SQLAlchemy's execution layer (bench/README.md). The statements run in the session's transaction and commit or
+    roll back with it. Values go in as `driver_value` makes them. A connection lost on the way is raised as SQLAlchemy
     raises it (`DBAPIError` with `connection_invalidated`), so the request answers 503 as for any other statement.
     """
     connection, conn = await _driver_of(session)
@@ -141,6 +143,16 @@ async def driver(session: AsyncSession) -> AsyncIterator[Any]:
         # follows does not try to talk over it (which would raise in place of this error).
         await connection.invalidate(exc)
         raise DBAPIError("(sent to asyncpg directly)", None, exc, connection_invalidated=True) from exc
+
+
+def driver_value(value: Any) -> Any:
+    """A column value as a statement sent by `driver` takes it: what SQLAlchemy's column types did on the way in.
+    An enum as its value (the columns are text), a JSON object as its text; the rest as asyncpg sends it."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 _DRIVER_OF_TRANSACTION = "oa.driver"

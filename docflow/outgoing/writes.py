@@ -8,7 +8,6 @@ of four, and none of SQLAlchemy's per-statement execution (bench/README.md has t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +15,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from docflow.outgoing.models import Document, DocumentAction, DocumentTask
-from oa.database import driver, is_postgresql, table_of
+from oa.database import driver, driver_value, is_postgresql, table_of
 
 _DOCUMENTS = table_of(Document)
 _TASKS = table_of(DocumentTask)
@@ -88,17 +87,11 @@ async def write_action(session: AsyncSession, document_id: int, closed: Sequence
 async def _write_action_pg(session: AsyncSession, document_id: int, closed: Sequence[dict[str, Any]],
                            created: Sequence[dict[str, Any]], flow_values: dict[str, Any],
                            history: dict[str, Any]) -> None:
-    closed_columns = [[_plain(task[c]) for task in closed] for c in ("task_no", *_CLOSING_COLUMNS)]
-    created_columns = [[_plain(task[c]) for task in created] for c in _NEW_TASK_COLUMNS]
-    flow = [_plain(flow_values[c]) for c in FLOW_COLUMNS]
-    flow[FLOW_COLUMNS.index("flow")] = json.dumps(flow_values["flow"], ensure_ascii=False)
+    closed_columns = [[driver_value(task[c]) for task in closed] for c in ("task_no", *_CLOSING_COLUMNS)]
+    created_columns = [[driver_value(task[c]) for task in created] for c in _NEW_TASK_COLUMNS]
+    flow = [driver_value(flow_values[c]) for c in FLOW_COLUMNS]
     async with driver(session) as conn:
         closed_count = await conn.fetchval(_WRITE_ACTION_PG, document_id, *closed_columns, *created_columns, *flow,
                                            *(history[c] for c in _HISTORY_COLUMNS))
     if closed_count != len(closed):
         raise RuntimeError(f"公文 {document_id}: closed {closed_count} of {len(closed)} tasks")
-
-
-def _plain(value: Any) -> Any:
-    """Enum members as their values: the statement's arrays are text."""
-    return getattr(value, "value", value)

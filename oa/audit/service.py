@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oa.audit.chain import ChainFields, ChainReport, ChainWalker, StoredRecord, record_hash
 from oa.audit.models import AuditChainHead, AuditRecord, Outcome
 from oa.auth.principal import Principal, RequestContext
-from oa.database import driver, is_postgresql, table_of
+from oa.database import driver, driver_value, is_postgresql, table_of
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ async def append(session: AsyncSession, entries: Sequence[AuditEntry]) -> list[i
         async with driver(session) as conn:
             last_id, last_hash = await conn.fetchrow(_LOCK_HEAD_PG)
             rows = _chained(entries, last_id, last_hash)
-            columns = [[_as_pg(row[c]) for row in rows] for c in _RECORD_COLUMNS]
+            columns = [[driver_value(row[c]) for row in rows] for c in _RECORD_COLUMNS]
             await conn.execute(_APPEND_PG, *columns, rows[-1]["id"], rows[-1]["hash"])
     else:
         last_id, last_hash = (await session.execute(_LOCK_HEAD)).one()
@@ -75,13 +74,6 @@ async def append(session: AsyncSession, entries: Sequence[AuditEntry]) -> list[i
         await session.execute(_INSERT_RECORDS, rows)
         await session.execute(_MOVE_HEAD, {"new_id": rows[-1]["id"], "new_hash": rows[-1]["hash"]})
     return [row["id"] for row in rows]
-
-
-def _as_pg(value: Any) -> Any:
-    """A column value as asyncpg sends it in the statement's arrays: the detail as JSON text, the outcome's value."""
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value.value if isinstance(value, Outcome) else value
 
 
 def _chained(entries: Sequence[AuditEntry], last_id: int, last_hash: str) -> list[dict[str, Any]]:

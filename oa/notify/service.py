@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oa.database import driver, is_postgresql, table_of
+from oa.database import driver, driver_value, is_postgresql, table_of
 from oa.notify.models import NotificationCursor, NotificationEvent
 
 
@@ -88,7 +87,7 @@ async def _write_events_pg(session: AsyncSession, recipients: list[int],
             pids.append(pid)
             later.append(len(mine) - 1 - index)
             types.append(event.type)
-            payloads.append(json.dumps(event.payload, ensure_ascii=False))
+            payloads.append(driver_value(event.payload))
     async with driver(session) as conn:
         await conn.execute(_WRITE_EVENTS_PG, recipients, [len(per_recipient[p]) for p in recipients],
                            pids, later, types, payloads, now)
