@@ -118,7 +118,6 @@ class ItemView(ItemSummary):
     history: list[ArchiveHistoryOut]
 
 
-
 class AttachmentPrecheck(Output):
     attachment_id: int
     title: str

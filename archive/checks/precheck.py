@@ -110,9 +110,5 @@ def verdict_of(facts: FileFacts, accepted: frozenset[FileKind]) -> FileVerdict:
     return FileVerdict(facts.kind, not problems, tuple(problems))
 
 
-def judge(record: DocumentRecord, accepted: frozenset[FileKind]) -> FileVerdict:
-    return verdict_of(facts_of(record), accepted)
-
-
 def formats_label(accepted: frozenset[FileKind]) -> str:
     return "、".join(sorted(kind.value for kind in accepted))

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from archive.checks.formats import DEFAULT_WHITELIST, FileKind, accepted_formats, detect_kind
-from archive.checks.precheck import facts_of_stored_file, judge, sample_file, verdict_of
+from archive.checks.precheck import facts_of, facts_of_stored_file, sample_file, verdict_of
 from archive.eep.payload import SAMPLE_BYTES, PayloadDecoder
 from docflow.attachments.blobs import BlobStore
 from oa.settings import Settings
@@ -77,7 +77,7 @@ def test_a_mark_split_between_two_reads_is_found(tmp_path: Path) -> None:
     path = big_pdfa(tmp_path)
     record = sample_file(path, identifier="1", title="大文件", file_name="big.pdf")
     assert b"pdfaid:part" in record.markers and detect_kind(record) is FileKind.PDFA
-    assert judge(record, DEFAULT_WHITELIST).accepted
+    assert verdict_of(facts_of(record), DEFAULT_WHITELIST).accepted
 
 
 def test_a_stored_file_is_read_once_and_judged_against_the_list_of_the_moment(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_each_problem_says_what_to_do(tmp_path: Path) -> None:
     def verdict(data: bytes, name: str, accepted: frozenset[FileKind] = DEFAULT_WHITELIST) -> Any:
         path = tmp_path / name
         path.write_bytes(data)
-        return judge(sample_file(path, identifier="1", title=name, file_name=name), accepted)
+        return verdict_of(facts_of(sample_file(path, identifier="1", title=name, file_name=name)), accepted)
 
     assert verdict(PDFA, "a.pdf").accepted
     word = verdict(DOCX, "x.docx")
