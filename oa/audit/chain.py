@@ -34,9 +34,11 @@ def _timestamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def record_hash(prev_hash: str, fields: ChainFields) -> str:
+def canonical_around_id(fields: ChainFields) -> tuple[str, str]:
+    """The canonical text of a record (its fields as sorted, compact JSON) in two parts: before and after the
+    digits of its id. The id is the one field the chain head decides, so PostgreSQL can number and hash a record in
+    the same statement that locks the head (`oa.audit.service`) from these two parts."""
     body = {
-        "id": fields.id,
         "at": _timestamp(fields.at),
         "actor_id": fields.actor_id,
         "actor_name": fields.actor_name,
@@ -50,8 +52,20 @@ def record_hash(prev_hash: str, fields: ChainFields) -> str:
         "outcome": fields.outcome,
         "detail": fields.detail,
     }
-    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical.encode("utf-8")).hexdigest()
+    # Every key sorts either before "id" or after it, and neither side is ever empty: the two halves of the sorted
+    # object, with "id" between them, are the object dumped whole.
+    before = _canonical({k: v for k, v in body.items() if k < "id"})
+    after = _canonical({k: v for k, v in body.items() if k > "id"})
+    return before[:-1] + ',"id":', "," + after[1:]
+
+
+def _canonical(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def record_hash(prev_hash: str, fields: ChainFields) -> str:
+    before, after = canonical_around_id(fields)
+    return hashlib.sha256(f"{prev_hash}{before}{fields.id}{after}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,13 @@ def test_the_new_tasks_carry_every_column_the_use_cases_give_them():
 def test_the_history_row_audit_record_and_events_carry_every_column():
     assert inserted_columns(writes._WRITE_ACTION_PG, "document_actions") == columns_of(DocumentAction) - {"id"}
     assert inserted_columns(audit_service._APPEND_PG, "audit_log") == columns_of(AuditRecord)
-    assert set(audit_service._RECORD_COLUMNS) == columns_of(AuditRecord)
+    # The entries carry every column but the three the chain head gives (numbered and hashed in the statement).
+    assert set(audit_service._ENTRY_COLUMNS) == columns_of(AuditRecord) - {"id", "prev_hash", "hash"}
+    # … and go in as the statement unnests them, in order (two text columns swapped would still insert).
+    unnested = re.search(r"AS e\(([^)]*)\)", audit_service._APPEND_PG)
+    assert unnested
+    assert [c.strip() for c in unnested.group(1).split(",")] == ["before_id", "after_id",
+                                                                 *audit_service._ENTRY_COLUMNS, "n"]
     assert (inserted_columns(notify_service._WRITE_EVENTS_PG, "notification_events")
             == columns_of(NotificationEvent) - {"id"})
 

@@ -111,3 +111,62 @@ async def test_concurrent_changes_keep_the_chain_gapless_and_intact(make_client,
         count = (await session.execute(text("SELECT count(*) FROM audit_log WHERE action='org.unit.create'"))).scalar_one()
     assert report.ok, report.reason
     assert count == 80
+
+
+def _whole_canonical_text(fields) -> str:
+    """The canonical text as the chain first defined it: every field, the id included, dumped as one object."""
+    import json
+    from dataclasses import asdict
+
+    from oa.audit.chain import _timestamp
+
+    body = asdict(fields) | {"at": _timestamp(fields.at)}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("record_id", [1, 10, 9_876_543_210])
+@pytest.mark.parametrize("detail", [{}, {"id": 7, "note": "含\"引号\"与\\反斜杠", "嵌套": {"b": [1, None], "a": "一"}}])
+def test_the_text_around_the_id_is_the_whole_canonical_text(record_id, detail):
+    """PostgreSQL hashes a record from the text before and after its id (the head gives the id), the verifier from
+    the whole text: the two must be one text, byte for byte, or every record written on PostgreSQL fails to verify."""
+    from datetime import UTC, datetime
+
+    from oa.audit.chain import ChainFields, canonical_around_id
+
+    for actor in [(None, None, None, None), (3, "张三", 4, 12)]:
+        fields = ChainFields(
+            id=record_id, at=datetime(2026, 12, 5, 3, 4, 5, 678, tzinfo=UTC), actor_id=actor[0], actor_name=actor[1],
+            acting_for_id=actor[2], unit_id=actor[3], action="docflow.document.approve", target_type="document",
+            target_id="42", ip="10.1.2.3", request_id="r-1", outcome="success", detail=detail)
+        before, after = canonical_around_id(fields)
+        assert f"{before}{record_id}{after}" == _whole_canonical_text(fields)
+
+
+async def test_several_records_of_one_transaction_are_numbered_and_hashed_in_order(services):
+    """A unit of work with several records (a group commit of exchange messages has one per message): on PostgreSQL
+    the statement that locks the head numbers and hashes them, and the chain they make verifies in Python."""
+    from oa.audit.chain import ChainFields, record_hash
+    from oa.audit.models import AuditChainHead
+    from oa.audit.service import verify
+
+    async with services.sessions() as session:
+        last_id, last_hash = (await session.execute(select(AuditChainHead.last_id, AuditChainHead.last_hash))).one()
+    async with services.unit_of_work(None, RequestContext(ip="127.0.0.1", request_id="group")) as uow:
+        for i in range(3):
+            uow.audit("test.grouped", target_type="message", target_id=f"m{i}", detail={"第": i, "id": i})
+        await uow.commit()
+    async with services.sessions() as session:
+        records = (await session.execute(
+            select(AuditRecord).where(AuditRecord.id > last_id).order_by(AuditRecord.id))).scalars().all()
+        head = (await session.execute(select(AuditChainHead.last_id, AuditChainHead.last_hash))).one()
+        report = await verify(session)
+    assert [r.id for r in records] == [last_id + 1, last_id + 2, last_id + 3]
+    assert [r.target_id for r in records] == ["m0", "m1", "m2"]
+    prev = last_hash
+    for r in records:
+        fields = ChainFields(r.id, r.at, r.actor_id, r.actor_name, r.acting_for_id, r.unit_id, r.action,
+                             r.target_type, r.target_id, r.ip, r.request_id, r.outcome.value, r.detail)
+        assert (r.prev_hash, r.hash) == (prev, record_hash(prev, fields))
+        prev = r.hash
+    assert tuple(head) == (records[-1].id, records[-1].hash)
+    assert report.ok, report.reason
