@@ -10,15 +10,16 @@ sessions start a plain (deferred) transaction, so in WAL mode they never wait fo
 from __future__ import annotations
 
 import enum
+import functools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs shipped
-from sqlalchemy import DateTime, Enum, MetaData, Table, event, literal, select
+from sqlalchemy import DateTime, Enum, MetaData, Table, event, inspect, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -28,7 +29,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
 from sqlalchemy.types import TypeDecorator
 
 from oa.settings import Settings
@@ -44,6 +45,9 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+_M = TypeVar("_M", bound=Base)
 
 
 def table_of(model: type[Base]) -> Table:
@@ -155,6 +159,54 @@ def driver_value(value: Any) -> Any:
     return value
 
 
+async def lock_row(session: AsyncSession, model: type[_M], key: int) -> _M | None:
+    """The row of `model` whose primary key is `key`, locked FOR UPDATE, as a persistent object of `session`.
+
+    On PostgreSQL the row is read through `driver` and the object made from it as the ORM makes a loaded one
+    (`make_transient_to_detached`: no history, nothing to flush): the ORM's own load of one row cost several times
+    the statement, and every workflow action starts with one. The values are those SQLAlchemy's column types give
+    (an enum member, an aware UTC datetime, a decoded JSON object). A session that already holds the object, and
+    SQLite, take the ORM's path, so a session keeps one object per row.
+    """
+    mapper = inspect(model)
+    if not is_postgresql(session) or mapper.identity_key_from_primary_key((key,)) in session.identity_map:
+        stmt = select(model).where(mapper.primary_key[0] == key).with_for_update()
+        return (await session.execute(stmt)).scalar_one_or_none()
+    sql, converters = _row_reader(model)
+    async with driver(session) as conn:
+        row = await conn.fetchrow(sql, key)
+    if row is None:
+        return None
+    instance = model(**{attribute: row[column] if convert is None or row[column] is None else convert(row[column])
+                        for attribute, column, convert in converters})
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
+_Converter = Callable[[Any], Any] | None
+
+
+@functools.cache
+def _row_reader(model: type[Base]) -> tuple[str, tuple[tuple[str, str, _Converter], ...]]:
+    """The locking SELECT of one `model` row by primary key, and for each column: the attribute it loads, and how
+    its value becomes the attribute's."""
+    table, mapper = table_of(model), inspect(model)
+    (primary_key,) = table.primary_key.columns
+    converters: list[tuple[str, str, _Converter]] = []
+    for column in table.columns:
+        # asyncpg gives datetimes aware in UTC (as UTCDateTime does) and decodes JSON with SQLAlchemy's codec; only an
+        # enum column's text becomes its member here.
+        kind, convert = column.type, cast(_Converter, None)
+        if isinstance(kind, Enum) and kind.enum_class is not None:
+            convert = kind.enum_class
+        converters.append((mapper.get_property_by_column(column).key, column.name, convert))
+    columns = ", ".join(column.name for column in table.columns)
+    # The names are the mapped table's own, never input.
+    sql = f"SELECT {columns} FROM {table.name} WHERE {primary_key.name} = $1 FOR UPDATE"  # noqa: S608
+    return sql, tuple(converters)
+
+
 _DRIVER_OF_TRANSACTION = "oa.driver"
 
 
@@ -165,11 +217,14 @@ async def _driver_of(session: AsyncSession) -> tuple[AsyncConnection, Any]:
     if cached is not None and cached[0] is session.sync_session.get_transaction():
         return cached[1], cached[2]
     connection = await session.connection()
-    conn = (await connection.get_raw_connection()).driver_connection
-    assert conn is not None  # a checked-out connection of the session's transaction
+    raw = await connection.get_raw_connection()
+    adapter, conn = raw.dbapi_connection, raw.driver_connection
+    assert adapter is not None and conn is not None  # a checked-out connection of the session's transaction
     if not conn.is_in_transaction():
-        # SQLAlchemy's asyncpg adapter opens the transaction with its first statement: give it one.
-        await connection.execute(select(literal(1)))
+        # SQLAlchemy's asyncpg adapter opens the transaction lazily, with its first statement. When the first one
+        # comes here, open it as the adapter would (its own asyncpg transaction, which its commit and rollback end)
+        # rather than spend a statement through SQLAlchemy on it; the driver tests prove both ends.
+        await adapter._start_transaction()
     session.info[_DRIVER_OF_TRANSACTION] = (session.sync_session.get_transaction(), connection, conn)
     return connection, conn
 

@@ -51,7 +51,7 @@ from docflow.rules.workflow_errors import IllegalMove, NotTaskHolder
 from docflow.rules.workflow_outcome import ChangeKind, Outcome
 from docflow.rules.workflow_state import DocState, Flow, start_flow
 from oa.auth.principal import Principal
-from oa.database import driver, is_postgresql, table_of
+from oa.database import driver, is_postgresql, lock_row, table_of
 from oa.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from oa.settings import Settings
 from oa.uow import UnitOfWork
@@ -90,7 +90,6 @@ async def create_draft(uow: UnitOfWork, me: Principal, data: DraftCreate, settin
 # The statements every workflow action reads with, built once: building and keying a statement cost about as much
 # as executing it, and these run on every approval in the county.
 _TASKS = table_of(DocumentTask)
-_LOCK_DOCUMENT = select(Document).where(Document.id == bindparam("document_id")).with_for_update()
 _TASKS_OF = select(*_TASKS.c).where(_TASKS.c.document_id == bindparam("document_id"))
 # On PostgreSQL sent to asyncpg directly (`oa.database.driver`), as the action's writes are (`writes.py`).
 _TASKS_OF_PG = """
@@ -101,7 +100,7 @@ FROM document_tasks WHERE document_id = $1
 
 
 async def lock_document(session: AsyncSession, document_id: int) -> Document:
-    document = (await session.execute(_LOCK_DOCUMENT, {"document_id": document_id})).scalar_one_or_none()
+    document = await lock_row(session, Document, document_id)
     if document is None:
         raise NotFound(f"公文 {document_id} 不存在")
     return document

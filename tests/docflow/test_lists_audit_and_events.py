@@ -141,3 +141,23 @@ async def test_every_page_of_the_todo_reports_the_same_total_searched_or_not(mak
     assert [await page(p, 2) for p in (1, 2, 3)] == [(2, 3), (1, 3), (0, 3)]
     assert [await page(p, 1, q="防汛物资") for p in (1, 2, 3)] == [(1, 2), (1, 2), (0, 2)]
     assert await page(1, 20, q="没有这样的标题") == (0, 0)
+
+
+async def test_the_plain_todo_and_a_search_matching_every_item_give_the_same_page(make_client, demo):
+    """On PostgreSQL the plain 待办 is a hand-written statement and a search is built by SQLAlchemy: the two must
+    list the same items, fields and order (deadline first, no deadline last, newest first), overdue flagged."""
+    desk = Desk(make_client)
+    titles = ("关于第一批防汛物资调拨的通知", "关于召开安全生产会议的通知", "关于报送2026年度工作总结的通知")
+    doc_ids = [await to_review(desk, title=title) for title in titles]
+    async with demo.sessions() as session, session.begin():
+        for doc_id, due in zip(doc_ids, (timedelta(hours=-2), None, timedelta(days=3)), strict=True):
+            await session.execute(update(DocumentTask).where(DocumentTask.document_id == doc_id,
+                                                             DocumentTask.status == TaskStatus.OPEN)
+                                  .values(due_at=None if due is None else utcnow() + due))
+    reviewer = await desk("xsx.reviewer")
+    plain = (await reviewer.get("/api/worklist/todo")).json()
+    searched = (await reviewer.get("/api/worklist/todo", params={"q": "关于"})).json()
+    assert plain == searched
+    assert [(i["id"], i["overdue"]) for i in plain["items"]] == [(doc_ids[0], True), (doc_ids[2], False),
+                                                                (doc_ids[1], False)]
+    assert {i["step"] for i in plain["items"]} == {"核稿"} and plain["total"] == 3
