@@ -94,29 +94,40 @@ _TODO_COUNT = _counted(select(_TASKS.c.id).where(*_OPEN_FOR_HOLDERS))
 _TODO_PAGE = _paged(_TODO.add_columns(_TODO_COUNT.scalar_subquery().label("total")).order_by(*_TODO_ORDER))
 
 
-# On PostgreSQL the plain 待办 (no search, no filter: every page load and every action reads it) is sent to asyncpg
-# directly (`oa.database.driver`), the same columns and order as _TODO_PAGE. Most people hold only their own tasks:
-# `holder_id = $1` reads the first page straight from ix_document_tasks_todo in its order, where `= ANY(array)`
-# would read and sort every open task of the holders.
+# On PostgreSQL the plain 待办 (no search, no filter: every page load and every action reads it) is one statement sent
+# to asyncpg directly (`oa.database.driver`): whoever's work I handle (委托 in force), the page in the order of
+# _TODO_PAGE, and the total, which comes back on a row of its own when the page is empty. Each holder's first tasks
+# are read from ix_document_tasks_todo in its order and merged (`holder_id = ANY(…)` would read and sort every open
+# task of the holders), only the page's documents are read, and my own tasks are counted from the index alone.
 _TODO_PAGE_PG = """
-SELECT d.id, d.title, d.doc_type, d.state, d.doc_number, d.urgency, d.updated_at, t.task_no, t.step, t.due_at,
-       (SELECT count(*) FROM document_tasks AS c WHERE c.status = 'open' AND c.holder_id {holders}) AS total
-FROM document_tasks AS t JOIN documents AS d ON d.id = t.document_id
-WHERE t.status = 'open' AND t.holder_id {holders}
-ORDER BY t.due_at NULLS LAST, t.created_at DESC
-LIMIT $2 OFFSET $3
+WITH delegators AS (
+  SELECT DISTINCT person_id AS id FROM delegations
+  WHERE delegate_id = $1 AND person_id <> $1 AND revoked_at IS NULL AND starts_at <= $2 AND ends_at > $2
+),
+page AS (
+  SELECT t.document_id, t.task_no, t.step, t.due_at, t.created_at
+  FROM (SELECT $1::int AS id UNION ALL SELECT id FROM delegators) AS h CROSS JOIN LATERAL (
+    SELECT document_id, task_no, step, due_at, created_at FROM document_tasks
+    WHERE status = 'open' AND holder_id = h.id
+    ORDER BY due_at NULLS LAST, created_at DESC LIMIT $3::int + $4::int
+  ) AS t
+  ORDER BY t.due_at NULLS LAST, t.created_at DESC LIMIT $3 OFFSET $4
+)
+SELECT d.id, d.title, d.doc_type, d.state, d.doc_number, d.urgency, d.updated_at, p.task_no, p.step, p.due_at,
+       total.n AS total
+FROM (SELECT (SELECT count(*) FROM document_tasks WHERE status = 'open' AND holder_id = $1)
+             + (SELECT count(*) FROM document_tasks WHERE status = 'open' AND holder_id IN (SELECT id FROM delegators))
+             AS n) AS total
+LEFT JOIN (page AS p JOIN documents AS d ON d.id = p.document_id) ON true
+ORDER BY p.due_at NULLS LAST, p.created_at DESC
 """
-_OWN_TODO_PAGE_PG = _TODO_PAGE_PG.format(holders="= $1")
-_HELD_TODO_PAGE_PG = _TODO_PAGE_PG.format(holders="= ANY($1::int[])")
-_TODO_COUNT_PG = "SELECT count(*) FROM document_tasks WHERE status = 'open' AND holder_id = ANY($1::int[])"
 
 
 async def todo(session: AsyncSession, me: Principal, query: ListQuery, now: datetime) -> tuple[list[ListItem], int]:
-    holders = await _holders(session, me, now)
     conditions = _filters(query)
     if is_postgresql(session) and not conditions and not query.overdue:
-        return await _plain_todo_pg(session, holders, query, now)
-    params: dict[str, Any] = {"holders": holders}
+        return await _plain_todo_pg(session, me, query, now)
+    params: dict[str, Any] = {"holders": await _holders(session, me, now)}
     page, count = _TODO_PAGE, _TODO_COUNT
     if query.overdue:
         conditions.append(_TASKS.c.due_at < bindparam("now"))
@@ -133,17 +144,13 @@ async def todo(session: AsyncSession, me: Principal, query: ListQuery, now: date
     return [], 0 if offset == 0 else (await session.execute(count, params)).scalar_one()
 
 
-async def _plain_todo_pg(session: AsyncSession, holders: list[int], query: ListQuery,
+async def _plain_todo_pg(session: AsyncSession, me: Principal, query: ListQuery,
                          now: datetime) -> tuple[list[ListItem], int]:
-    offset = (query.page - 1) * query.page_size
     async with driver(session) as conn:
-        if len(holders) == 1:
-            rows = await conn.fetch(_OWN_TODO_PAGE_PG, holders[0], query.page_size, offset)
-        else:
-            rows = await conn.fetch(_HELD_TODO_PAGE_PG, holders, query.page_size, offset)
-        if rows:
-            return _todo_items(rows, now), rows[0]["total"]
-        return [], 0 if offset == 0 else await conn.fetchval(_TODO_COUNT_PG, holders)
+        rows = await conn.fetch(_TODO_PAGE_PG, me.person_id, now, query.page_size, (query.page - 1) * query.page_size)
+    if rows[0]["id"] is None:  # past the last page, or nothing to do: the row of the total alone
+        return [], rows[0]["total"]
+    return _todo_items(rows, now), rows[0]["total"]
 
 
 def _todo_items(rows: Iterable[Mapping[Any, Any]], now: datetime) -> list[ListItem]:

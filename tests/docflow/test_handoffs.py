@@ -3,7 +3,7 @@ trail say, and who is told."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -173,3 +173,29 @@ async def test_someone_who_never_handled_the_document_may_not_urge(make_client, 
     async with demo.sessions() as session:
         urges = (await session.execute(select(AuditRecord).where(AuditRecord.action == "docflow.document.urge")))
         assert urges.scalars().all() == []
+
+
+async def test_a_delegates_todo_merges_its_own_and_the_delegators_tasks_page_by_page(make_client, demo):
+    """The reviewer handles the leader's work while the leader is away: the 待办 merges both people's open tasks in
+    one order, page by page, with one total (on PostgreSQL the plain list and a search take different statements)."""
+    desk, people = Desk(make_client), await People.load(demo)
+    signing = [await to_signoff(desk, people, title=f"关于第{n}批防汛物资调拨的通知") for n in "一二"]
+    reviewing = [await to_review(desk, title=f"关于第{n}次安全生产检查的通知") for n in "三四五"]
+    await delegate(demo, people, "xsx.leader", to="xsx.reviewer")
+    reviewer = await desk("xsx.reviewer")
+
+    async def pages(**search: str) -> list[tuple[list[tuple[int, str, str | None]], int]]:
+        found = []
+        for number in (1, 2, 3, 4):
+            body = (await reviewer.get("/api/worklist/todo", params={"page": number, "page_size": 2, **search})).json()
+            found.append(([(i["id"], i["step"], i["due_at"]) for i in body["items"]], body["total"]))
+        return found
+
+    plain = await pages()
+    assert plain == await pages(q="关于")
+    assert [total for _, total in plain] == [5, 5, 5, 5]
+    assert [len(items) for items, _ in plain] == [2, 2, 1, 0]
+    listed = [item for items, _ in plain for item in items]
+    assert {(d, step) for d, step, _ in listed} == {(d, "签发") for d in signing} | {(d, "核稿") for d in reviewing}
+    dues = [datetime.fromisoformat(due) if due else None for _, _, due in listed]
+    assert dues == sorted(dues, key=lambda due: (due is None, due or datetime.min.replace(tzinfo=UTC)))
