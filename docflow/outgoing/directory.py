@@ -45,11 +45,8 @@ _IN_FORCE = select(_DELEGATIONS.c.person_id, _DELEGATIONS.c.delegate_id, _DELEGA
     _DELEGATIONS.c.ends_at > bindparam("now"))
 
 
-# The same two reads on PostgreSQL, sent to asyncpg directly (`oa.database.driver`): every action makes them.
-_ROSTER_AND_NAMED_PG = """
-SELECT p.id, r.role, p.unit_id FROM people AS p JOIN person_roles AS r ON r.person_id = p.id
-WHERE p.active AND (p.unit_id = $1 OR p.id = ANY($2::int[]))
-"""
+# On PostgreSQL, sent to asyncpg directly (`oa.database.driver`): the views and attachments read it; a workflow
+# action reads it with the rest of its context (`docflow.outgoing.context`).
 _IN_FORCE_PG = """
 SELECT person_id, delegate_id, starts_at, ends_at FROM delegations
 WHERE revoked_at IS NULL AND starts_at <= $1 AND ends_at > $1
@@ -90,13 +87,15 @@ async def check_people(session: AsyncSession, ids: Iterable[int], field: str) ->
 
 async def roster_checking(session: AsyncSession, unit_id: int, named: Iterable[int], field: str) -> Roster:
     """`roster_of(unit_id)` and `check_people(named)` with one query: every workflow action needs both."""
-    wanted = set(named)
-    rows: Sequence[Any]
-    if is_postgresql(session):
-        async with driver(session) as conn:
-            rows = await conn.fetch(_ROSTER_AND_NAMED_PG, unit_id, sorted(wanted))
-    else:
-        rows = (await session.execute(_ROSTER_AND_NAMED, {"unit_id": unit_id, "ids": sorted(wanted)})).all()
+    wanted = sorted(set(named))
+    rows = (await session.execute(_ROSTER_AND_NAMED, {"unit_id": unit_id, "ids": wanted})).tuples().all()
+    return roster_checked(rows, unit_id, wanted, field)
+
+
+def roster_checked(rows: Iterable[tuple[int, str, int]], unit_id: int, named: Iterable[int], field: str) -> Roster:
+    """The roster of `unit_id` from (person, role, unit) rows of the unit and of the people named, once every named
+    person is found to work on documents (`check_people`)."""
+    rows, wanted = list(rows), set(named)
     _require_found(wanted, {pid for pid, role, _ in rows if pid in wanted and Role(role) in BUSINESS_ROLES}, field)
     return _roster((pid, role) for pid, role, unit in rows if unit == unit_id)
 
@@ -108,6 +107,11 @@ async def delegations_in_force(session: AsyncSession, now: datetime) -> list[Del
             rows = await conn.fetch(_IN_FORCE_PG, now)
     else:
         rows = (await session.execute(_IN_FORCE, {"now": now})).all()
+    return delegations_of(rows)
+
+
+def delegations_of(rows: Iterable[Sequence[Any]]) -> list[Delegation]:
+    """Delegations from (person, delegate, starts, ends) rows."""
     return [Delegation(str(person), str(delegate), starts, ends) for person, delegate, starts, ends in rows]
 
 

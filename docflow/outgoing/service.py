@@ -8,9 +8,8 @@ the caller's unit of work, so either everything happens or nothing does.
 from __future__ import annotations
 
 import uuid
-from types import SimpleNamespace
+from datetime import datetime
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,9 +17,9 @@ from docflow.numbering.service import take_number, void_numbers_of
 from docflow.outgoing import hooks
 from docflow.outgoing.access import can_read, require_drafter
 from docflow.outgoing.content import check_content, content_json
-from docflow.outgoing.directory import delegations_in_force, roster_checking, roster_of
-from docflow.outgoing.flows import closed_values, flow_from_rows, flow_json, task_values
-from docflow.outgoing.models import Document, DocumentAction, DocumentTask, DocumentVersion
+from docflow.outgoing.context import ActionContext, read_context
+from docflow.outgoing.flows import closed_values, flow_json, task_values
+from docflow.outgoing.models import Document, DocumentAction, DocumentVersion
 from docflow.outgoing.notifications import emit
 from docflow.outgoing.schemas import ActionIn, ContentSave, DraftCreate
 from docflow.outgoing.settings import definition_for
@@ -46,12 +45,11 @@ from docflow.rules.workflow_commands import (
     Urge,
     Withdraw,
 )
-from docflow.rules.workflow_definition import Roster
 from docflow.rules.workflow_errors import IllegalMove, NotTaskHolder
 from docflow.rules.workflow_outcome import ChangeKind, Outcome
 from docflow.rules.workflow_state import DocState, Flow, start_flow
 from oa.auth.principal import Principal
-from oa.database import driver, is_postgresql, lock_row, table_of
+from oa.database import lock_row
 from oa.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from oa.settings import Settings
 from oa.uow import UnitOfWork
@@ -87,30 +85,11 @@ async def create_draft(uow: UnitOfWork, me: Principal, data: DraftCreate, settin
     return document
 
 
-# The statements every workflow action reads with, built once: building and keying a statement cost about as much
-# as executing it, and these run on every approval in the county.
-_TASKS = table_of(DocumentTask)
-_TASKS_OF = select(*_TASKS.c).where(_TASKS.c.document_id == bindparam("document_id"))
-# On PostgreSQL sent to asyncpg directly (`oa.database.driver`), as the action's writes are (`writes.py`).
-_TASKS_OF_PG = """
-SELECT task_no, step, holder_id, round, created_at, assigned_by_id, due_at, status, outcome, opinion, acted_by_id,
-       closed_at
-FROM document_tasks WHERE document_id = $1
-"""
-
-
 async def lock_document(session: AsyncSession, document_id: int) -> Document:
     document = await lock_row(session, Document, document_id)
     if document is None:
         raise NotFound(f"公文 {document_id} 不存在")
     return document
-
-
-async def load_flow(session: AsyncSession, document: Document) -> Flow:
-    if is_postgresql(session):
-        async with driver(session) as conn:
-            return flow_from_rows(document, [SimpleNamespace(**r) for r in await conn.fetch(_TASKS_OF_PG, document.id)])
-    return flow_from_rows(document, (await session.execute(_TASKS_OF, {"document_id": document.id})).all())
 
 
 async def save_content(uow: UnitOfWork, me: Principal, document_id: int, data: ContentSave,
@@ -124,9 +103,10 @@ async def save_content(uow: UnitOfWork, me: Principal, document_id: int, data: C
             errors=[FieldError("base_version", "版本已过期")],
         )
     await check_content(session, data.content, document.identifier, classified_system=settings.classified_system)
-    flow = await load_flow(session, document)
+    context = await read_context(session, document, (), "holders", uow.now)
+    flow = context.flow
     command: Command = Edit(summary=data.summary or "修改", substantive=substantive)
-    outcome = await _apply(session, me, flow, command, uow, await roster_of(session, document.unit_id))
+    outcome = _apply(me, context, command, uow.now)
     step = outcome.record.from_state
     document.content = content_json(data.content)
     document.title, document.doc_type = data.content.title, data.content.doc_type
@@ -142,11 +122,10 @@ async def act(uow: UnitOfWork, me: Principal, document_id: int, data: ActionIn, 
     session = uow.session
     document = await lock_document(session, document_id)
     await _require_read(session, me, document)
-    flow = await load_flow(session, document)
-    roster = await roster_checking(session, document.unit_id,
-                                   [*data.next_holders, *data.people, *([data.to] if data.to else [])], "holders")
-    command = await _command(uow, document, flow, data)
-    outcome = await _apply(session, me, flow, command, uow, roster)
+    named = [*data.next_holders, *data.people, *([data.to] if data.to else [])]
+    context = await read_context(session, document, named, "holders", uow.now)
+    command = await _command(uow, document, context.flow, data)
+    outcome = _apply(me, context, command, uow.now)
     await _persist(uow, me, document, outcome)
     if outcome.record.action is Action.CANCEL and document.doc_number:
         await void_numbers_of(session, document.id, data.reason or "撤销", uow.now)
@@ -199,12 +178,10 @@ async def _command(uow: UnitOfWork, document: Document, flow: Flow, data: Action
     raise InvalidInput(f"不支持的操作 {data.action}")
 
 
-async def _apply(
-    session: AsyncSession, me: Principal, flow: Flow, command: Command, uow: UnitOfWork, roster: Roster
-) -> Outcome:
-    delegations = await delegations_in_force(session, uow.now)
+def _apply(me: Principal, context: ActionContext, command: Command, now: datetime) -> Outcome:
     try:
-        return workflow.apply(flow, str(me.person_id), command, uow.now, roster=roster, delegations=delegations)
+        return workflow.apply(context.flow, str(me.person_id), command, now, roster=context.roster,
+                              delegations=context.delegations)
     except NotTaskHolder as exc:
         raise Forbidden(str(exc)) from exc
     except IllegalMove as exc:

@@ -59,3 +59,15 @@ def test_the_closing_and_flow_columns_are_the_same_on_both_databases():
     closing = re.search(r"UPDATE document_tasks AS t\s+SET (.*?)\s+FROM", writes._WRITE_ACTION_PG, re.S)
     assert closing
     assert {part.split("=")[0].strip() for part in closing.group(1).split(",")} == set(writes._CLOSING_COLUMNS)
+
+
+def test_the_action_context_reads_the_task_columns_the_flow_is_made_from():
+    from typing import get_type_hints
+
+    from docflow.outgoing import context
+    from docflow.outgoing.flows import TaskColumns
+
+    row = re.search(r"ARRAY\(SELECT ROW\(([^)]*)\)\s+FROM document_tasks", context._CONTEXT_PG)
+    assert row
+    assert [c.strip() for c in row.group(1).split(",")] == list(context.TASK_COLUMNS)
+    assert set(context.TASK_COLUMNS) == set(get_type_hints(TaskColumns))
