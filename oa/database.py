@@ -177,8 +177,11 @@ async def lock_row(session: AsyncSession, model: type[_M], key: int) -> _M | Non
         row = await conn.fetchrow(sql, key)
     if row is None:
         return None
-    instance = model(**{attribute: row[column] if convert is None or row[column] is None else convert(row[column])
-                        for attribute, column, convert in converters})
+    # Made as the ORM's loader makes an object: the values straight into its state, without the constructor's
+    # attribute events, then marked as loaded (no history) and attached.
+    instance = cast(_M, mapper.class_manager.new_instance())
+    instance.__dict__.update({attribute: row[column] if convert is None or row[column] is None else convert(row[column])
+                              for attribute, column, convert in converters})
     make_transient_to_detached(instance)
     session.add(instance)
     return instance
@@ -205,6 +208,13 @@ def _row_reader(model: type[Base]) -> tuple[str, tuple[tuple[str, str, _Converte
     # The names are the mapped table's own, never input.
     sql = f"SELECT {columns} FROM {table.name} WHERE {primary_key.name} = $1 FOR UPDATE"  # noqa: S608
     return sql, tuple(converters)
+
+
+async def flush_pending(session: AsyncSession) -> None:
+    """Flush the ORM's pending changes, if it holds any, before statements that may read them. Asking an empty
+    session to flush still costs a trip through SQLAlchemy's async bridge, and every action and commit asks."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
 
 
 _DRIVER_OF_TRANSACTION = "oa.driver"

@@ -18,7 +18,7 @@ from oa.audit import service as audit_service
 from oa.audit.models import Outcome
 from oa.audit.service import AuditEntry
 from oa.auth.principal import Principal, RequestContext
-from oa.database import utcnow
+from oa.database import flush_pending, utcnow
 from oa.notify import service as notify_service
 from oa.notify.bus import EventBus
 from oa.notify.service import PendingEvent
@@ -102,7 +102,7 @@ class UnitOfWork:
         if not self._audit:
             raise RuntimeError("a state change must write an audit record before it commits")
         session = self.session
-        await session.flush()
+        await flush_pending(session)
         woken = await notify_service.write_events(session, self._events, self.now)
         # The audit head is locked last, so the cluster-wide serialisation point is held only for the commit.
         await audit_service.append(session, self._audit)

@@ -49,7 +49,7 @@ from docflow.rules.workflow_errors import IllegalMove, NotTaskHolder
 from docflow.rules.workflow_outcome import ChangeKind, Outcome
 from docflow.rules.workflow_state import DocState, Flow, start_flow
 from oa.auth.principal import Principal
-from oa.database import lock_row
+from oa.database import flush_pending, lock_row
 from oa.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from oa.settings import Settings
 from oa.uow import UnitOfWork
@@ -201,7 +201,7 @@ async def _persist(uow: UnitOfWork, me: Principal, document: Document, outcome: 
         "dispatched_at": dispatched, "version": document.version + 1, "updated_at": uow.now,
     }
     acting_for = int(record.acting_for) if record.acting_for else None
-    await uow.session.flush()  # the document's other changes (an edit's content) go first, as the ORM orders them
+    await flush_pending(uow.session)  # the document's other changes (an edit's content) go first, as the ORM would
     await write_action(uow.session, document.id, closed, created, flow_values, {
         "action": record.action.value, "actor_id": me.person_id, "acting_for_id": acting_for,
         "from_state": record.from_state.value, "to_state": record.to_state.value, "note": record.note,

@@ -69,3 +69,28 @@ async def test_a_huge_wake_up_is_sent_as_wake_everyone(db_kind, nodes, kit, seco
     await node_a.services.bus.publish(set(range(10**6, 10**6 + 20_000)))
     await kit.emit(node_a.services, [me], "task.new", [{"n": 1}])
     assert (await on_b.next())["id"] == 1
+
+
+async def test_wake_ups_published_together_travel_in_one_notify(demo):
+    """Commits that publish within one gathering round reach the other nodes in one NOTIFY: under load, each node
+    sends and hears one NOTIFY per round, not one per commit."""
+    import asyncio
+
+    sender, receiver = PgEventBus(demo.settings.database_url), PgEventBus(demo.settings.database_url)
+    heard: list[set[int]] = []
+    receiver.add_listener(lambda ids: heard.append(set(ids)))
+    await sender.start()
+    await receiver.start()
+    try:
+        for recipient in (11, 12, 13):  # three commits, the flusher free to run between them
+            await sender.publish({recipient})
+            await asyncio.sleep(0)
+        for _ in range(100):
+            if heard:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.2)  # nothing else follows
+        assert heard == [{11, 12, 13}]
+    finally:
+        await sender.close()
+        await receiver.close()
