@@ -368,11 +368,16 @@ class Nodes:
             mine, theirs = context.Pipe()
             process = context.Process(target=node_main, args=(theirs, environ, dsn, desks[index::count], pool))
             process.start()
+            theirs.close()  # the node holds its end: if it dies, our end reads EOF instead of waiting for ever
             processes.append(process)
             pipes.append(mine)
         for pipe in pipes:  # each node has connected and warmed up both kinds of completion
-            if pipe.recv() != "ready":
-                raise SystemExit("an app node failed to start")
+            try:
+                started = pipe.recv() == "ready"
+            except EOFError:
+                started = False
+            if not started:
+                raise SystemExit("an app node failed to start (its traceback is above)")
         return cls(processes, pipes)
 
     async def drive(self, kind: str, seconds: float) -> Run:

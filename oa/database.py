@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
+from sqlalchemy.orm import DeclarativeBase, configure_mappers, make_transient_to_detached
 from sqlalchemy.types import TypeDecorator
 
 from oa.settings import Settings
@@ -194,6 +194,9 @@ _Converter = Callable[[Any], Any] | None
 def _row_reader(model: type[Base]) -> tuple[str, tuple[tuple[str, str, _Converter], ...]]:
     """The locking SELECT of one `model` row by primary key, and for each column: the attribute it loads, and how
     its value becomes the attribute's."""
+    # The objects are made without the constructor, whose first call would have set up the mappings: a process
+    # whose first use of the ORM is this one must set them up here.
+    configure_mappers()
     table, mapper = table_of(model), inspect(model)
     (primary_key,) = table.primary_key.columns
     converters: list[tuple[str, str, _Converter]] = []

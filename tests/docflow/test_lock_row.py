@@ -71,3 +71,33 @@ async def test_the_row_stays_locked_until_the_holder_commits(make_client, demo):
 
     await asyncio.gather(first(), second())
     assert order == ["first commits", "second has it"]
+
+
+@pytest.mark.postgres_only
+async def test_a_process_whose_first_orm_use_is_the_lock_gets_its_document(make_client, demo):
+    """An app node's first request may be an action: the object is made without the constructor, so the mappings
+    must be set up by the lock itself (a fresh process has none; this test process set them up long ago)."""
+    import sys
+    import textwrap
+
+    doc_id = await to_review(Desk(make_client))
+    script = textwrap.dedent(f"""
+        import asyncio
+        from sqlalchemy.ext.asyncio import create_async_engine, AsyncSession
+        from docflow.outgoing.models import Document
+        from oa.database import lock_row
+
+        async def main():
+            engine = create_async_engine({demo.settings.database_url!r})
+            async with AsyncSession(engine) as session, session.begin():
+                document = await lock_row(session, Document, {doc_id})
+                print(document.id, document.state.value)
+            await engine.dispose()
+
+        asyncio.run(main())
+    """)
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert out.decode().split() == [str(doc_id), "in_review"]
