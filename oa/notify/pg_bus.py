@@ -6,11 +6,12 @@ the hub's periodic catch-up. Three rules protect throughput and correctness:
 
 - NOTIFY is issued after the commit, outside any write transaction, on this bus's own connection: a NOTIFY inside
   a transaction takes a cluster-wide lock at commit and serialises every writer of the cluster.
-- Publishes are batched: a flusher task waits `GATHER_SECONDS` after the first wake-up of a round, then sends
-  whatever accumulated in one NOTIFY per chunk, each chunk under PostgreSQL's 8000-byte payload limit; a wake-up
-  too large to list becomes `*`. Under load a round carries the commits of several requests (at 400 actions a
-  second, about four), which saves each node a NOTIFY to send and an echo to receive per commit; the other nodes
-  hear of a change at most that much later, and this node's own listeners at once.
+- Publishes are batched: a flusher task sends whatever accumulated since its last round in one NOTIFY per chunk,
+  each chunk under PostgreSQL's 8000-byte payload limit; a wake-up too large to list becomes `*`. Rounds are at
+  least `ROUND_SECONDS` apart: after a quiet spell a wake-up goes at once, and under load a round carries the
+  commits of that interval (at 400 actions a second, about four), which saves each node a NOTIFY to send and an
+  echo to receive per commit. The other nodes then hear of a change at most that much later; this node's own
+  listeners always at once.
 - The connection is not from the SQLAlchemy pool (a LISTEN must stay on one session for the bus's lifetime) and is
   re-opened after a loss; on reconnect the local listeners are told to re-read everyone, since wake-ups sent while
   the connection was down were never seen.
@@ -36,7 +37,7 @@ log = logging.getLogger("oa.notify.pg_bus")
 CHANNEL = "oa_notify"
 MAX_PAYLOAD = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; keep a margin for the node prefix
 MAX_CHUNKS = 8  # beyond this many NOTIFYs for one round, a single "*" is cheaper for everyone
-GATHER_SECONDS = 0.01  # how long a round gathers wake-ups before it is sent
+ROUND_SECONDS = 0.01  # the least time between two rounds of NOTIFYs
 
 
 def encode_wakeups(node: str, recipient_ids: Collection[int], *, limit: int = MAX_PAYLOAD) -> list[str]:
@@ -181,9 +182,13 @@ class PgEventBus:
     async def _flush_loop(self) -> None:
         assert self._outgoing_ready is not None
         ready = self._outgoing_ready
+        last_round = 0.0
         while True:
             await ready.wait()
-            await asyncio.sleep(GATHER_SECONDS)
+            loop = asyncio.get_running_loop()
+            if (wait := last_round + ROUND_SECONDS - loop.time()) > 0:
+                await asyncio.sleep(wait)  # the commits of the rest of the interval ride along
+            last_round = loop.time()
             ready.clear()
             batch, self._outgoing = self._outgoing, set()
             conn = self._conn

@@ -71,26 +71,40 @@ async def test_a_huge_wake_up_is_sent_as_wake_everyone(db_kind, nodes, kit, seco
     assert (await on_b.next())["id"] == 1
 
 
-async def test_wake_ups_published_together_travel_in_one_notify(demo):
-    """Commits that publish within one gathering round reach the other nodes in one NOTIFY: under load, each node
-    sends and hears one NOTIFY per round, not one per commit."""
+async def test_wake_ups_of_a_busy_spell_travel_together_and_a_quiet_ones_at_once(demo):
+    """A node sends at most one round of NOTIFYs per ROUND_SECONDS: under load the other nodes get one NOTIFY for
+    the commits of each interval instead of one per commit, and after a quiet spell a wake-up is not held back."""
     import asyncio
+
+    from oa.notify.pg_bus import ROUND_SECONDS
 
     sender, receiver = PgEventBus(demo.settings.database_url), PgEventBus(demo.settings.database_url)
     heard: list[set[int]] = []
     receiver.add_listener(lambda ids: heard.append(set(ids)))
     await sender.start()
     await receiver.start()
+    loop = asyncio.get_running_loop()
+
+    async def until_heard(count: int) -> None:
+        for _ in range(500):
+            if sum(len(ids) for ids in heard) >= count:
+                return
+            await asyncio.sleep(0.01)
+
     try:
-        for recipient in (11, 12, 13):  # three commits, the flusher free to run between them
+        await sender.publish({1})  # after a quiet spell: a round of its own
+        await until_heard(1)
+        assert heard == [{1}]
+        heard.clear()
+        started = loop.time()
+        for recipient in range(100, 150):  # a busy spell: 50 commits about a millisecond apart
             await sender.publish({recipient})
-            await asyncio.sleep(0)
-        for _ in range(100):
-            if heard:
-                break
-            await asyncio.sleep(0.02)
-        await asyncio.sleep(0.2)  # nothing else follows
-        assert heard == [{11, 12, 13}]
+            await asyncio.sleep(0.001)
+        spell = loop.time() - started
+        await until_heard(50)
+        await asyncio.sleep(0.1)
+        assert set().union(*heard) == set(range(100, 150))  # nobody left out
+        assert len(heard) <= spell / ROUND_SECONDS + 2  # one round per interval, not one per commit
     finally:
         await sender.close()
         await receiver.close()
