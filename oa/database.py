@@ -132,10 +132,10 @@ def is_postgresql(session: AsyncSession) -> bool:
 async def driver(session: AsyncSession) -> AsyncIterator[Any]:
     """The asyncpg connection under `session`'s transaction (PostgreSQL only), begun.
 
-    For the few statements that run in every workflow action and every commit (the document's tasks, the roster and
-    the delegations in force; the action's rows, the notification events, the audit append): each is one
-    hand-written statement sent straight to asyncpg, which costs a quarter of the CPU of the same statement through
-    SQLAlchemy's execution layer (bench/README.md). The statements run in the session's transaction and commit or
+    For the few statements that run in every workflow action and every commit (the 待办, the document's lock and
+    the action's context; the action's rows, the notification events, the audit append): each is one hand-written
+    statement sent straight to asyncpg, which costs a quarter of the CPU of the same statement through SQLAlchemy's
+    execution layer (bench/README.md). The statements run in the session's transaction and commit or
     roll back with it. Values go in as `driver_value` makes them. A connection lost on the way is raised as SQLAlchemy
     raises it (`DBAPIError` with `connection_invalidated`), so the request answers 503 as for any other statement.
     """
