@@ -7,7 +7,7 @@ same shape, and the 待办 list latency with 100,000 documents in the database.
 
 It creates its own database (`oa_docflow_bench_<pid>` next to OA_BENCH_POSTGRES_URL's, default
 postgresql://postgres@127.0.0.1:5432/postgres), migrates it, loads the demo county, bulk-loads the documents with
-COPY, and drops the database at the end (`--keep` leaves it).
+COPY and vacuums them, and drops the database at the end (`--keep` leaves it).
 
 One completion (ours) = one unit of work through the use cases: read the reviewer's 待办 (`queries.todo`, first
 page), take the first item, `service.act(approve, opinion, next holder)` — the document row locked FOR UPDATE, the
