@@ -238,6 +238,8 @@ async def _driver_of(session: AsyncSession) -> tuple[AsyncConnection, Any]:
         # comes here, open it as the adapter would (its own asyncpg transaction, which its commit and rollback end)
         # rather than spend a statement through SQLAlchemy on it; the driver tests prove both ends.
         await adapter._start_transaction()
+        if not conn.is_in_transaction():  # an autocommit engine: each statement would commit on its own
+            raise RuntimeError("statements sent through `driver` need the session's transaction (not autocommit)")
     session.info[_DRIVER_OF_TRANSACTION] = (session.sync_session.get_transaction(), connection, conn)
     return connection, conn
 

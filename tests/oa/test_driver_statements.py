@@ -88,3 +88,17 @@ async def test_each_transaction_of_a_session_gets_its_own_begun_connection(servi
             await conn.execute("UPDATE audit_chain_head SET last_hash = 'not committed' WHERE id = 1")
         await session.rollback()
     assert await _head_hash(services) == before
+
+
+async def test_a_session_without_a_transaction_is_refused_rather_than_writing_on_its_own(services):
+    """On an autocommit engine each statement would commit by itself, outside any unit of work: refused."""
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    engine = create_async_engine(services.settings.database_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with AsyncSession(engine) as session:
+            with pytest.raises(RuntimeError, match="autocommit"):
+                async with driver(session) as conn:
+                    await conn.execute("UPDATE audit_chain_head SET last_id = last_id WHERE id = 1")
+    finally:
+        await engine.dispose()
