@@ -180,8 +180,10 @@ async def lock_row(session: AsyncSession, model: type[_M], key: int) -> _M | Non
     # Made as the ORM's loader makes an object: the values straight into its state, without the constructor's
     # attribute events, then marked as loaded (no history) and attached.
     instance = cast(_M, mapper.class_manager.new_instance())
-    instance.__dict__.update({attribute: row[column] if convert is None or row[column] is None else convert(row[column])
-                              for attribute, column, convert in converters})
+    state = instance.__dict__
+    for attribute, column, convert in converters:
+        value = row[column]
+        state[attribute] = value if convert is None or value is None else convert(value)
     make_transient_to_detached(instance)
     session.add(instance)
     return instance

@@ -39,7 +39,8 @@ def flow_json(flow: Flow) -> dict[str, Any]:
 
 
 class TaskColumns(Protocol):
-    """A task as read: the mapped row, a plain result row of `document_tasks`, or asyncpg's record as attributes."""
+    """A task as read: the mapped row, a plain result row of `document_tasks`, or a row of the action context's
+    statement (`docflow.outgoing.context`), whose enums are plain strings."""
 
     task_no: int
     step: StepKind

@@ -3,7 +3,7 @@ history and its versions. Each list is one query with a join, never a query per 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -24,9 +24,6 @@ _DELEGATORS = select(_DELEGATIONS.c.person_id).where(
     _DELEGATIONS.c.delegate_id == bindparam("me"), _DELEGATIONS.c.revoked_at.is_(None),
     _DELEGATIONS.c.starts_at <= bindparam("now"), _DELEGATIONS.c.ends_at > bindparam("now"),
 )
-_DELEGATORS_PG = """
-SELECT person_id FROM delegations WHERE delegate_id = $1 AND revoked_at IS NULL AND starts_at <= $2 AND ends_at > $2
-"""
 
 
 async def _holders(session: AsyncSession, me: Principal, now: datetime) -> list[int]:
@@ -35,12 +32,7 @@ async def _holders(session: AsyncSession, me: Principal, now: datetime) -> list[
     Read first, as a short list: `holder_id = me OR holder_id IN (subquery)` cannot use the (holder, status)
     index, so PostgreSQL scanned every open task of the county for each 待办 (milliseconds per 10,000 open tasks).
     """
-    delegators: Sequence[int]
-    if is_postgresql(session):
-        async with driver(session) as conn:
-            delegators = [row[0] for row in await conn.fetch(_DELEGATORS_PG, me.person_id, now)]
-    else:
-        delegators = (await session.execute(_DELEGATORS, {"me": me.person_id, "now": now})).scalars().all()
+    delegators = (await session.execute(_DELEGATORS, {"me": me.person_id, "now": now})).scalars().all()
     return [me.person_id, *sorted(set(delegators) - {me.person_id})]
 
 

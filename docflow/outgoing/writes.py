@@ -73,11 +73,13 @@ async def write_action(session: AsyncSession, document_id: int, closed: Sequence
     if is_postgresql(session):
         await _write_action_pg(session, document_id, closed, created, flow_values, history)
         return
+    closed_count = 0
     for task in closed:
         values = {f"b_{column}": task[column] for column in _CLOSING_COLUMNS}
         result = await session.execute(_CLOSE_TASK, {"b_document_id": document_id, "b_task_no": task["task_no"],
                                                      **values})
-        assert result.rowcount == 1  # type: ignore[attr-defined]
+        closed_count += result.rowcount  # type: ignore[attr-defined]
+    _require_closed(document_id, closed_count, closed)
     if created:
         await session.execute(INSERT_TASKS, list(created))
     await session.execute(_ADVANCE_DOCUMENT, {"b_id": document_id, **{f"b_{k}": v for k, v in flow_values.items()}})
@@ -93,5 +95,10 @@ async def _write_action_pg(session: AsyncSession, document_id: int, closed: Sequ
     async with driver(session) as conn:
         closed_count = await conn.fetchval(_WRITE_ACTION_PG, document_id, *closed_columns, *created_columns, *flow,
                                            *(history[c] for c in _HISTORY_COLUMNS))
+    _require_closed(document_id, closed_count, closed)
+
+
+def _require_closed(document_id: int, closed_count: int, closed: Sequence[dict[str, Any]]) -> None:
+    """Each task the engine closed must have been there: the flow was read under the document's lock."""
     if closed_count != len(closed):
         raise RuntimeError(f"公文 {document_id}: closed {closed_count} of {len(closed)} tasks")
